@@ -1,0 +1,65 @@
+"""One error shape for every endpoint: ``{"detail": [{"loc", "msg", "type"}]}``.
+
+Validation errors (422) come from pydantic or from the engine's InputError;
+size limits give 413. ``loc`` always names the field; the union routing tags
+of the schemas are dropped from it, and the offending input is not echoed
+back (it may be a megabyte of matrix).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from app.limits import LimitExceeded
+from app.schemas.common import UNION_TAGS
+from engine.errors import InputError
+
+
+def error_body(loc: list[Any], msg: str, type_: str) -> dict[str, Any]:
+    return {"detail": [{"loc": loc, "msg": msg, "type": type_}]}
+
+
+def _clean(error: dict[str, Any]) -> dict[str, Any]:
+    loc = [part for part in error.get("loc", ()) if part not in UNION_TAGS]
+    msg = str(error.get("msg", "invalid"))
+    if error.get("type") == "json_invalid":
+        msg = f"the body is not valid JSON: {error.get('ctx', {}).get('error', msg)}"
+    field = " → ".join(str(p) for p in loc[1:]) or "body"
+    if not msg.startswith(field):
+        msg = f"{field}: {msg}"
+    return {"loc": loc, "msg": msg, "type": str(error.get("type", "value_error"))}
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    seen: set[str] = set()
+    detail = []
+    for error in exc.errors():
+        item = _clean(dict(error))
+        key = json.dumps(item, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            detail.append(item)
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+async def _input_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InputError)
+    return JSONResponse(error_body(["body", exc.field], str(exc), "value_error"),
+                        status_code=422)
+
+
+async def _limit(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LimitExceeded)
+    return JSONResponse(error_body(["body", exc.field], f"{exc.field}: {exc.message}",
+                                   "too_large"), status_code=413)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(LimitExceeded, _limit)

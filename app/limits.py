@@ -1,0 +1,86 @@
+"""Size limits of the API, in one table, each overridable by an environment variable.
+
+A request over a limit is refused with 413 and a message naming the limit,
+before anything large is allocated: the body size is checked while it is
+read, matrix sizes and costs right after parsing, from the planned geometry.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+from engine.conv import Conv2dPlan
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_input_cells: int = 1_048_576
+    max_channels: int = 64
+    max_kernel_cells: int = 65_536
+    max_filters: int = 256
+    max_padding: int = 1024
+    max_stride: int = 1024
+    max_dilation: int = 1024
+    max_padded_cells: int = 4_194_304
+    max_output_cells: int = 1_048_576
+    max_multiply_adds: int = 200_000_000
+    max_im2col_cells: int = 16_777_216
+    max_trace_steps: int = 16_384
+    max_trace_products: int = 1_048_576
+
+
+def _from_env() -> Limits:
+    values = {}
+    for f in fields(Limits):
+        raw = os.environ.get(f"CONVVIZ_{f.name.upper()}")
+        if raw is not None:
+            values[f.name] = int(raw)
+    return Limits(**values)
+
+
+LIMITS = _from_env()
+
+
+class LimitExceeded(Exception):
+    """A request over a size limit; ``field`` is the JSON field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _check(field: str, what: str, value: int, limit: int, name: str) -> None:
+    if value > limit:
+        raise LimitExceeded(field, f"{what} is {value:,}, over the limit of {limit:,} "
+                                   f"({name})")
+
+
+def check_conv2d(plan: Conv2dPlan) -> None:
+    """Refuse a planned convolution whose cost is over the limits."""
+    c, h, w = plan.input.shape
+    _check("input", "the input's cell count", c * h * w, LIMITS.max_input_cells,
+           "max_input_cells")
+    _check("input", "the number of input channels", c, LIMITS.max_channels, "max_channels")
+    _check("kernel", "the kernel's cell count", plan.kernel.size, LIMITS.max_kernel_cells,
+           "max_kernel_cells")
+    _check("kernel", "the number of filters", plan.kernel.shape[0], LIMITS.max_filters,
+           "max_filters")
+    ph, pw = plan.padded_size
+    _check("padding", "the padded input's cell count", c * ph * pw, LIMITS.max_padded_cells,
+           "max_padded_cells")
+    ho, wo = plan.output_size
+    _check("input", "the output's cell count", plan.kernel.shape[0] * ho * wo,
+           LIMITS.max_output_cells, "max_output_cells")
+    _check("kernel", "the multiply-add count", plan.multiply_adds, LIMITS.max_multiply_adds,
+           "max_multiply_adds")
+    _check("input", "the im2col matrix's cell count", plan.im2col_size,
+           LIMITS.max_im2col_cells, "max_im2col_cells")
+
+
+def trace_page_limit(requested: int, products_per_step: int) -> int:
+    """Steps that fit in one trace page, given how many products each step holds."""
+    return max(1, min(requested, LIMITS.max_trace_steps,
+                      LIMITS.max_trace_products // max(1, products_per_step)))

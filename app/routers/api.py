@@ -1,0 +1,151 @@
+"""The JSON API: thin endpoints that validate, call the engine and serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Response
+from starlette.concurrency import run_in_threadpool
+
+from app import __version__
+from app.limits import LIMITS, check_conv2d, trace_page_limit
+from app.schemas.common import ERROR_RESPONSES, TracePage
+from app.schemas.conv import Conv2dRequest, Conv2dResponse
+from app.schemas.presets import PresetsResponse
+from app.schemas.shape import ShapeRequest, ShapeResponse
+from app.serialize import arithmetic_json, json_response, plain
+from engine import InputError, conv_axis, pool_axis, transposed_axis
+from engine.conv import Conv2dResult, ConvTrace, conv2d_trace, plan_conv2d, run_conv2d
+from engine.params import resolve_padding
+from engine.presets import EXAMPLES, KERNELS
+from engine.primitives import as_pair
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+# Requests costing more multiply-adds than this run in a worker thread, so
+# the event loop keeps answering small requests meanwhile (BLAS drops the GIL).
+_INLINE_WORK = 2_000_000
+
+_PRESETS = orjson.dumps({"examples": EXAMPLES, "kernels": KERNELS})
+
+
+@router.get("/health", summary="Liveness")
+async def health() -> dict[str, str]:
+    """Answers `{"status": "ok"}` while the server runs."""
+    return {"status": "ok", "version": __version__}
+
+
+@router.get("/limits", summary="The size limits in force")
+async def limits() -> dict[str, int]:
+    """Every size limit of the API; a request over one is refused with 413 naming it."""
+    return dict(LIMITS.__dict__)
+
+
+@router.get("/presets", response_model=PresetsResponse, summary="Lecture examples and kernels")
+async def presets() -> Response:
+    """Every worked example of the lecture decks, as a request body for its endpoint
+    with the output the slide states, and the classic named kernels."""
+    return Response(_PRESETS, media_type="application/json")
+
+
+@router.post("/conv2d", response_model=Conv2dResponse, responses=ERROR_RESPONSES,
+             summary="2-D convolution, step by step")
+async def conv2d(request: Conv2dRequest) -> Response:
+    """Convolve `input` with `kernel` as `torch.nn.functional.conv2d` does (or as true
+    convolution with `flip_kernel`), and explain it: the padded input, the output-size
+    arithmetic per axis, and one step per output cell (window, products, partial sums,
+    bias, value). Turn the trace off, or page it, for large inputs."""
+    plan = plan_conv2d(
+        request.input, request.kernel, bias=request.bias, stride=request.stride,
+        padding=request.padding, dilation=request.dilation, groups=request.groups,
+        padding_mode=request.padding_mode, flip_kernel=request.flip_kernel)
+    check_conv2d(plan)
+    if plan.multiply_adds > _INLINE_WORK:
+        body = await run_in_threadpool(_conv2d_body, plan, request.trace)
+    else:
+        body = _conv2d_body(plan, request.trace)
+    return Response(body, media_type="application/json")
+
+
+def _conv2d_body(plan: Any, trace: bool | TracePage) -> bytes:
+    result = run_conv2d(plan)
+    per_step = int(result.kernel[0].size)
+    if trace is False:
+        steps: list[dict[str, Any]] = []
+        info = {"start": 0, "count": 0, "total": result.n_steps, "next_start": None}
+    else:
+        page = trace if isinstance(trace, TracePage) else TracePage()
+        page_trace = conv2d_trace(result, start=page.start,
+                                  limit=trace_page_limit(page.limit, per_step))
+        steps = _steps_json(page_trace)
+        end = page.start + len(steps)
+        info = {"start": page.start, "count": len(steps), "total": result.n_steps,
+                "next_start": end if end < result.n_steps else None}
+    return orjson.dumps(_result_json(result) | {"trace": info, "steps": steps})
+
+
+def _result_json(result: Conv2dResult) -> dict[str, Any]:
+    output = result.output
+    if result.input_rank == 2 and output.shape[0] == 1:
+        output = output[0]
+    imap = result.index_map
+    return {
+        "output": plain(output), "output_shape": result.output_shape,
+        "padded_input": plain(result.padded_input), "padding": imap.padding,
+        "kernel": plain(result.kernel), "bias": plain(result.bias),
+        "stride": imap.stride, "dilation": imap.dilation, "groups": result.groups,
+        "padding_mode": result.padding_mode, "flip_kernel": result.flip_kernel,
+        "arithmetic": arithmetic_json(result.arithmetic),
+    }
+
+
+def _steps_json(trace: ConvTrace) -> list[dict[str, Any]]:
+    columns = zip(range(trace.start, trace.start + len(trace.value)), trace.out.tolist(),
+                  trace.window.tolist(), trace.padding.tolist(), plain(trace.products),
+                  plain(trace.partial_sums), plain(trace.bias), plain(trace.value))
+    return [{"index": i, "out": o, "window": w, "padding": p, "products": pr,
+             "partial_sums": ps, "bias": b, "value": v}
+            for i, o, w, p, pr, ps, b, v in columns]
+
+
+@router.post("/shape", response_model=ShapeResponse, responses=ERROR_RESPONSES,
+             summary="Output-size arithmetic, explained")
+async def shape(request: ShapeRequest) -> Response:
+    """The output size of `conv2d`, `conv_transpose2d` or `pool2d` for the given sizes and
+    parameters, per axis with the formula (Dumoulin & Visin's Relationship, and the
+    lecture decks' notation), the numbers substituted and what the floor dropped."""
+    size = as_pair(request.input_size, "input_size", minimum=1)
+    kernel = as_pair(request.kernel_size, "kernel_size", minimum=1)
+    default_stride = request.kernel_size if request.op == "pool2d" else 1
+    stride = as_pair(request.stride if request.stride is not None else default_stride,
+                     "stride", minimum=1)
+    dilation = as_pair(request.dilation, "dilation", minimum=1)
+    axes = ("height", "width")
+    if request.op == "conv2d":
+        pads = resolve_padding(request.padding, kernel_size=kernel, dilation=dilation,
+                               stride=stride)
+        arithmetic = tuple(conv_axis(axes[i], input_size=size[i], kernel_size=kernel[i],
+                                     stride=stride[i], padding=pads[i], dilation=dilation[i])
+                           for i in range(2))
+    else:
+        if isinstance(request.padding, str):
+            raise InputError("padding", f'"{request.padding}" applies to conv2d only; give '
+                             f"an integer or [height, width]")
+        pad = as_pair(request.padding, "padding", minimum=0)
+        if request.op == "conv_transpose2d":
+            extra = as_pair(request.output_padding, "output_padding", minimum=0)
+            arithmetic = tuple(transposed_axis(
+                axes[i], input_size=size[i], kernel_size=kernel[i], stride=stride[i],
+                padding=pad[i], dilation=dilation[i], output_padding=extra[i])
+                for i in range(2))
+        else:
+            arithmetic = tuple(pool_axis(
+                axes[i], input_size=size[i], kernel_size=kernel[i], stride=stride[i],
+                padding=pad[i], dilation=dilation[i], ceil_mode=request.ceil_mode)
+                for i in range(2))
+    return json_response({
+        "op": request.op, "output_size": [a.output_size for a in arithmetic],
+        "arithmetic": arithmetic_json(arithmetic),  # type: ignore[arg-type]
+        "explanation": " ".join(a.explanation for a in arithmetic),
+    })

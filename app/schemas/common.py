@@ -1,0 +1,162 @@
+"""Types shared by every request and response model.
+
+Unions are discriminated by the JSON shape of the value (a number, a list,
+a string, an object, or the nesting depth of a matrix), so a bad value gets
+one error from the branch the client meant, not one per branch.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from app.limits import LIMITS
+
+# Tags that only route a union; the error handler drops them from `loc`.
+UNION_TAGS = frozenset({"number", "list", "string", "object", "bool", "2-D", "3-D", "4-D"})
+
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    return "number"
+
+
+def _depth(value: Any) -> str:
+    depth = 0
+    while isinstance(value, list):
+        depth += 1
+        value = value[0] if value else None
+    return f"{depth}-D"
+
+
+def _matrix_of_rank(*ranks: int) -> Any:
+    nested: dict[int, Any] = {2: list[list[Number]], 3: list[list[list[Number]]],
+                              4: list[list[list[list[Number]]]]}
+    names = " or ".join(f"{r}-D" for r in ranks)
+    members = tuple(Annotated[nested[r], Tag(f"{r}-D")] for r in ranks)
+    return Annotated[
+        Union[members],  # type: ignore[valid-type]
+        Discriminator(_depth, custom_error_type="array_rank",
+                      custom_error_message=f"must be a {names} array of numbers"),
+    ]
+
+
+InputMatrix = _matrix_of_rank(2, 3)
+KernelMatrix = _matrix_of_rank(2, 3, 4)
+Matrix2D = _matrix_of_rank(2)
+
+
+def _shape_union(error: str, **members: Any) -> Any:
+    """A union routed by the value's JSON kind (number, list, string, object, bool)."""
+    return Annotated[
+        Union[tuple(Annotated[t, Tag(k)] for k, t in members.items())],  # type: ignore[misc]
+        Discriminator(_json_kind, custom_error_type="value_kind", custom_error_message=error),
+    ]
+
+
+def _pair(minimum: int, maximum: int, what: str) -> Any:
+    one = Annotated[int, Field(strict=True, ge=minimum, le=maximum)]
+    return _shape_union(
+        f"must be an integer or [height, width] ({what})",
+        number=one,
+        list=Annotated[list[one], Field(min_length=2, max_length=2)],
+    )
+
+
+Stride = _pair(1, LIMITS.max_stride, f"each 1 … {LIMITS.max_stride}")
+Dilation = _pair(1, LIMITS.max_dilation, f"each 1 … {LIMITS.max_dilation}")
+PaddingPair = _pair(0, LIMITS.max_padding, f"each 0 … {LIMITS.max_padding}")
+Padding = _shape_union(
+    f'must be an integer, [height, width] (each 0 … {LIMITS.max_padding}), "valid", '
+    f'"same" or "full"',
+    number=Annotated[int, Field(strict=True, ge=0, le=LIMITS.max_padding)],
+    list=Annotated[list[Annotated[int, Field(strict=True, ge=0, le=LIMITS.max_padding)]],
+                   Field(min_length=2, max_length=2)],
+    string=Literal["valid", "same", "full"],
+)
+Bias = _shape_union(
+    "must be a number or a list with one number per output channel",
+    number=Number,
+    list=Annotated[list[Number], Field(min_length=1)],
+)
+
+
+class TracePage(BaseModel):
+    """Which steps of the trace to return."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    start: int = Field(0, ge=0, description="Index of the first step (0-based).")
+    limit: int = Field(LIMITS.max_trace_steps, ge=1, le=LIMITS.max_trace_steps,
+                       description="Most steps to return in this page.")
+
+
+TraceSpec = _shape_union(
+    "must be true, false or {\"start\": …, \"limit\": …}",
+    bool=bool,
+    object=TracePage,
+)
+
+
+class TraceInfo(BaseModel):
+    """Where this page sits in the whole trace."""
+
+    start: int = Field(description="Index of the first step returned.")
+    count: int = Field(description="Steps returned.")
+    total: int = Field(description="Steps in the whole trace (one per output cell).")
+    next_start: int | None = Field(description="`start` of the next page, or null at the end.")
+
+
+class AxisArithmeticModel(BaseModel):
+    """How one axis gets its output size, with the formula and the numbers."""
+
+    axis: Literal["height", "width"]
+    op: str
+    input_size: int
+    kernel_size: int
+    stride: int
+    padding: list[int] = Field(description="[before, after] (top/bottom or left/right).")
+    dilation: int
+    effective_kernel_size: int = Field(description="(kernel_size − 1)·dilation + 1.")
+    padded_size: int
+    output_size: int
+    output_padding: int
+    ceil_mode: bool
+    formula: str = Field(description="Dumoulin & Visin's formula for this case.")
+    lecture_formula: str = Field(description="The same in the lecture decks' notation.")
+    substituted: str = Field(description="The formula with this request's numbers.")
+    rounding: str = Field(description="The floor (or ceiling) taken, and what it dropped.")
+    remainder: int = Field(description="Trailing padded rows/columns no window reaches.")
+    unvisited: list[int] = Field(description="Padded rows/columns no kernel tap reads.")
+    relationship: int = Field(description="Relationship number in Dumoulin & Visin.")
+    citation: str
+    explanation: str
+
+
+class ErrorItem(BaseModel):
+    """One problem with a request (FastAPI's validation error shape)."""
+
+    loc: list[str | int] = Field(description='Where: ["body", field, index, …].')
+    msg: str = Field(description="What is wrong, with the numbers.")
+    type: str
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape of the API, for 413 and 422 alike."""
+
+    detail: list[ErrorItem]
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorResponse, "description": "Over a documented size limit (named)."},
+    422: {"model": ErrorResponse, "description": "Invalid input; `loc` names the field."},
+}

@@ -1,0 +1,238 @@
+"""2-D convolution (cross-correlation, or true convolution with ``flip_kernel``).
+
+``conv2d`` computes the output by im2col and one matrix product (the fast
+path); ``conv2d_trace`` explains any range of output cells from the same
+index map, as NumPy columns, so a page of the trace costs one gather.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.errors import InputError
+from engine.geometry import AxisArithmetic, conv_axis
+from engine.indexmap import IndexMap, build_index_map
+from engine.params import (PaddingSpec, as_bias, as_kernel4d, as_matrix, check_padding_mode,
+                           resolve_padding)
+from engine.primitives import PaddingMode, as_pair, pad2d, windows
+
+
+@dataclass(frozen=True)
+class Conv2dResult:
+    """Everything a view needs. Shapes: ``output`` (C_out, H_out, W_out),
+    ``padded_input`` (C_in, H + top + bottom, W + left + right), ``kernel``
+    (C_out, C_in/groups, kH, kW) as applied (rotated 180° for true convolution),
+    ``bias`` (C_out,)."""
+
+    output: NDArray[np.float64]
+    padded_input: NDArray[np.float64]
+    kernel: NDArray[np.float64]
+    bias: NDArray[np.float64]
+    groups: int
+    flip_kernel: bool
+    padding_mode: str
+    arithmetic: tuple[AxisArithmetic, AxisArithmetic]
+    index_map: IndexMap
+    input_rank: int
+
+    @property
+    def output_shape(self) -> list[int]:
+        """Shape of ``output`` as returned: 2-D for a 2-D input and one filter."""
+        if self.input_rank == 2 and self.output.shape[0] == 1:
+            return list(self.output.shape[1:])
+        return list(self.output.shape)
+
+    @property
+    def n_steps(self) -> int:
+        return int(self.output.size)
+
+
+@dataclass(frozen=True)
+class ConvTrace:
+    """Steps ``start … start + n − 1`` as columns (n steps, T = kH·kW taps,
+    G = C_in/groups channels per filter).
+
+    ``out`` (n, 3) is (channel, row, col); ``window`` (n, T, 2) padded (row, col);
+    ``padding`` (n, T) true where the tap reads padding; ``products`` (n, G, T);
+    ``partial_sums`` (n, G); ``bias`` (n,); ``value`` (n,).
+    """
+
+    start: int
+    total: int
+    out: NDArray[np.intp]
+    window: NDArray[np.intp]
+    padding: NDArray[np.bool_]
+    products: NDArray[np.float64]
+    partial_sums: NDArray[np.float64]
+    bias: NDArray[np.float64]
+    value: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Conv2dPlan:
+    """A checked request, before anything large is allocated.
+
+    ``input`` is (C_in, H, W); ``kernel`` (C_out, C_in/groups, kH, kW) as applied.
+    ``padded_size`` and ``output_size`` are (height, width); ``im2col_size`` is the
+    number of cells the fast path copies, so a caller can refuse a costly request.
+    """
+
+    input: NDArray[np.float64]
+    kernel: NDArray[np.float64]
+    bias: NDArray[np.float64]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    padding: tuple[tuple[int, int], tuple[int, int]]
+    padding_mode: PaddingMode
+    groups: int
+    flip_kernel: bool
+    arithmetic: tuple[AxisArithmetic, AxisArithmetic]
+    input_rank: int
+
+    @property
+    def output_size(self) -> tuple[int, int]:
+        return (self.arithmetic[0].output_size, self.arithmetic[1].output_size)
+
+    @property
+    def padded_size(self) -> tuple[int, int]:
+        return (self.arithmetic[0].padded_size, self.arithmetic[1].padded_size)
+
+    @property
+    def im2col_size(self) -> int:
+        ho, wo = self.output_size
+        return ho * wo * int(np.prod(self.input.shape[:1])) * int(np.prod(self.kernel.shape[2:]))
+
+    @property
+    def multiply_adds(self) -> int:
+        ho, wo = self.output_size
+        return ho * wo * int(np.prod(self.kernel.shape))
+
+
+def plan_conv2d(input: Any, kernel: Any, *, bias: float | Sequence[float] | None = None,
+                stride: int | Sequence[int] = 1, padding: PaddingSpec = 0,
+                dilation: int | Sequence[int] = 1, groups: int = 1,
+                padding_mode: str = "zeros", flip_kernel: bool = False) -> Conv2dPlan:
+    """Check every argument of :func:`conv2d` and work out the geometry, cheaply.
+
+    Raises
+    ------
+    InputError
+        For any combination that cannot be computed; the message names the field.
+    """
+    x = as_matrix(input, "input", ranks=(2, 3))
+    x3 = x[None] if x.ndim == 2 else x
+    w = as_kernel4d(as_matrix(kernel, "kernel", ranks=(2, 3, 4)), x3.shape[0], groups)
+    if flip_kernel:
+        w = w[..., ::-1, ::-1].copy()
+    stride_p = as_pair(stride, "stride", minimum=1)
+    dilation_p = as_pair(dilation, "dilation", minimum=1)
+    kernel_size = (int(w.shape[2]), int(w.shape[3]))
+    pads = resolve_padding(padding, kernel_size=kernel_size, dilation=dilation_p,
+                           stride=stride_p)
+    input_size = (int(x3.shape[1]), int(x3.shape[2]))
+    arithmetic = (
+        conv_axis("height", input_size=input_size[0], kernel_size=kernel_size[0],
+                  stride=stride_p[0], padding=pads[0], dilation=dilation_p[0]),
+        conv_axis("width", input_size=input_size[1], kernel_size=kernel_size[1],
+                  stride=stride_p[1], padding=pads[1], dilation=dilation_p[1]),
+    )
+    return Conv2dPlan(
+        input=x3, kernel=w, bias=as_bias(bias, w.shape[0]), stride=stride_p,
+        dilation=dilation_p, padding=pads,
+        padding_mode=check_padding_mode(padding_mode, pads, input_size), groups=groups,
+        flip_kernel=flip_kernel, arithmetic=arithmetic, input_rank=x.ndim,
+    )
+
+
+def run_conv2d(plan: Conv2dPlan) -> Conv2dResult:
+    """Compute a planned convolution by im2col and one matrix product."""
+    padded = pad2d(plan.input, plan.padding, plan.padding_mode)
+    output = _im2col_matmul(padded, plan.kernel, plan.groups, plan.stride, plan.dilation)
+    output += plan.bias[:, None, None]
+    (h, w), kernel_size = plan.input.shape[1:], plan.kernel.shape[2:]
+    index_map = build_index_map(input_size=(h, w), kernel_size=(kernel_size[0], kernel_size[1]),
+                                stride=plan.stride, dilation=plan.dilation,
+                                padding=plan.padding, output_size=plan.output_size,
+                                padding_mode=plan.padding_mode)
+    return Conv2dResult(output=output, padded_input=padded, kernel=plan.kernel, bias=plan.bias,
+                        groups=plan.groups, flip_kernel=plan.flip_kernel,
+                        padding_mode=plan.padding_mode, arithmetic=plan.arithmetic,
+                        index_map=index_map, input_rank=plan.input_rank)
+
+
+def conv2d(input: Any, kernel: Any, *, bias: float | Sequence[float] | None = None,
+           stride: int | Sequence[int] = 1, padding: PaddingSpec = 0,
+           dilation: int | Sequence[int] = 1, groups: int = 1, padding_mode: str = "zeros",
+           flip_kernel: bool = False) -> Conv2dResult:
+    """Convolve ``input`` (H, W) or (C, H, W) with ``kernel``, as ``torch.nn.functional.conv2d``.
+
+    ``kernel`` is (kH, kW), (C_in/groups, kH, kW) for one filter, or
+    (C_out, C_in/groups, kH, kW). With ``flip_kernel`` the kernel is rotated
+    180° first: true convolution, as the lecture decks define it. ``padding``
+    is an int, [height, width], "valid", "same" or "full".
+
+    Raises
+    ------
+    InputError
+        For any combination that cannot be computed; the message names the field.
+
+    Examples
+    --------
+    >>> A = [[3, 2, 7, 1, 6, 3], [4, 1, 1, 0, 9, 8], [8, 2, 0, 1, 2, 4],
+    ...      [5, 6, 0, 7, 1, 4], [0, 5, 4, 9, 6, 0], [4, 6, 2, 4, 0, 5]]
+    >>> K = [[1, 2, 2], [2, 1, 2], [2, 2, 1]]
+    >>> conv2d(A, K, stride=3).output[0].tolist()
+    [[52.0, 54.0], [52.0, 54.0]]
+    """
+    return run_conv2d(plan_conv2d(input, kernel, bias=bias, stride=stride, padding=padding,
+                                  dilation=dilation, groups=groups, padding_mode=padding_mode,
+                                  flip_kernel=flip_kernel))
+
+
+def _im2col_matmul(padded: NDArray[np.float64], kernel: NDArray[np.float64], groups: int,
+                   stride: tuple[int, int], dilation: tuple[int, int]) -> NDArray[np.float64]:
+    """Output (C_out, H_out, W_out) by one strided im2col copy and one batched matmul."""
+    c_out, per_group, kh, kw = kernel.shape
+    view = windows(padded, (kh, kw), stride, dilation)  # (C_in, Ho, Wo, kH, kW)
+    c_in, ho, wo = view.shape[:3]
+    cols = view.reshape(groups, per_group, ho, wo, kh, kw).transpose(0, 2, 3, 1, 4, 5)
+    cols = cols.reshape(groups, ho * wo, per_group * kh * kw)
+    weights = kernel.reshape(groups, c_out // groups, per_group * kh * kw)
+    out = np.matmul(weights, cols.transpose(0, 2, 1))  # (groups, C_out/groups, Ho·Wo)
+    return out.reshape(c_out, ho, wo)
+
+
+def conv2d_trace(result: Conv2dResult, *, start: int = 0, limit: int | None = None
+                 ) -> ConvTrace:
+    """The steps ``start`` to ``start + limit − 1`` of the forward computation.
+
+    Steps run over output channels, then rows, then columns. Each lists the
+    padded positions read, the products per input channel, their partial
+    sums, the bias and the output value.
+    """
+    total = result.n_steps
+    if start < 0 or (start >= total and total > 0):
+        raise InputError("trace", f"start {start} is outside the {total} steps")
+    stop = total if limit is None else min(total, start + limit)
+    k = np.arange(start, stop, dtype=np.intp)
+    _, ho, wo = result.output.shape
+    channel, row, col = k // (ho * wo), (k // wo) % ho, k % wo
+    imap = result.index_map
+    rows, cols = imap.window(row, col)  # (n, T)
+    c_out, per_group, kh, kw = result.kernel.shape
+    group = channel // (c_out // result.groups)
+    in_ch = group[:, None] * per_group + np.arange(per_group)[None, :]  # (n, G)
+    values = result.padded_input[in_ch[:, :, None], rows[:, None, :], cols[:, None, :]]
+    products = values * result.kernel[channel].reshape(len(k), per_group, kh * kw)
+    partial = products.sum(axis=2)
+    return ConvTrace(
+        start=start, total=total, out=np.stack([channel, row, col], axis=1),
+        window=np.stack([rows, cols], axis=2), padding=imap.is_padding(rows, cols),
+        products=products, partial_sums=partial, bias=result.bias[channel],
+        value=result.output[channel, row, col],
+    )
+

@@ -1,0 +1,109 @@
+"""Shared array primitives: pair normalisation, padding, zero insertion, windows.
+
+Every operation builds on these; none of them knows about a particular view.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.errors import InputError
+
+Pair = tuple[int, int]
+PaddingMode = Literal["zeros", "reflect", "replicate", "circular"]
+PADDING_MODES: tuple[PaddingMode, ...] = ("zeros", "reflect", "replicate", "circular")
+
+# np.pad's name for each of PyTorch's padding modes.
+_NP_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def as_pair(value: int | Sequence[int], field: str, *, minimum: int) -> Pair:
+    """Return ``(height, width)`` from an int or a two-element sequence.
+
+    >>> as_pair(2, "stride", minimum=1)
+    (2, 2)
+    >>> as_pair([1, 3], "dilation", minimum=1)
+    (1, 3)
+    """
+    if isinstance(value, bool):
+        raise InputError(field, f"must be an integer or [height, width], got {value!r}")
+    if isinstance(value, (int, np.integer)):
+        pair = (int(value), int(value))
+    else:
+        items = list(value)
+        if len(items) != 2 or not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items
+        ):
+            raise InputError(field, f"must be an integer or [height, width], got {value!r}")
+        pair = (int(items[0]), int(items[1]))
+    for axis, v in zip(("height", "width"), pair):
+        if v < minimum:
+            raise InputError(field, f"{axis} must be at least {minimum}, got {v}")
+    return pair
+
+
+def padding_source(size: int, before: int, after: int, mode: PaddingMode) -> NDArray[np.intp]:
+    """For each position of a padded axis, the input index it copies (-1: a zero).
+
+    This is how every padding mode becomes part of the index map: zeros read
+    nothing, reflect/replicate/circular read a real input cell.
+
+    >>> padding_source(3, 2, 1, "zeros").tolist()
+    [-1, -1, 0, 1, 2, -1]
+    >>> padding_source(3, 2, 1, "reflect").tolist()
+    [2, 1, 0, 1, 2, 1]
+    >>> padding_source(3, 2, 1, "circular").tolist()
+    [1, 2, 0, 1, 2, 0]
+    """
+    index = np.arange(size, dtype=np.intp)
+    if mode == "zeros":
+        return np.pad(index, (before, after), mode="constant", constant_values=-1)
+    return np.pad(index, (before, after), mode=_NP_MODE[mode])  # type: ignore[call-overload]
+
+
+def pad2d(
+    x: NDArray[np.float64], padding: tuple[Pair, Pair], mode: PaddingMode
+) -> NDArray[np.float64]:
+    """Pad the last two axes of ``x`` by ``((top, bottom), (left, right))``.
+
+    >>> pad2d(np.ones((1, 2, 2)), ((1, 0), (0, 1)), "zeros")[0].tolist()
+    [[0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 1.0, 0.0]]
+    """
+    widths = [(0, 0)] * (x.ndim - 2) + [padding[0], padding[1]]
+    if mode == "zeros":
+        return np.pad(x, widths, mode="constant")
+    return np.pad(x, widths, mode=_NP_MODE[mode])  # type: ignore[call-overload]
+
+
+def insert_zeros(x: NDArray[np.float64], stride: Pair) -> NDArray[np.float64]:
+    """Put ``stride - 1`` zeros between neighbouring cells of the last two axes.
+
+    >>> insert_zeros(np.array([[1.0, 2.0]]), (1, 2)).tolist()
+    [[1.0, 0.0, 2.0]]
+    """
+    sh, sw = stride
+    h, w = x.shape[-2:]
+    out = np.zeros(x.shape[:-2] + ((h - 1) * sh + 1, (w - 1) * sw + 1), dtype=x.dtype)
+    out[..., ::sh, ::sw] = x
+    return out
+
+
+def windows(
+    padded: NDArray[np.float64], kernel_size: Pair, stride: Pair, dilation: Pair
+) -> NDArray[np.float64]:
+    """A read-only strided view of every window: shape (..., H_out, W_out, kH, kW).
+
+    Built on ``sliding_window_view`` over the dilated extent, then sliced by
+    stride and dilation, so no data is copied.
+
+    >>> windows(np.arange(16.0).reshape(4, 4), (2, 2), (2, 2), (1, 1))[1, 1].tolist()
+    [[10.0, 11.0], [14.0, 15.0]]
+    """
+    kh, kw = kernel_size
+    (sh, sw), (dh, dw) = stride, dilation
+    extent = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
+    view = np.lib.stride_tricks.sliding_window_view(padded, extent, axis=(-2, -1))
+    return view[..., ::sh, ::sw, ::dh, ::dw]
