@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 import plotly
 from fastapi import FastAPI

@@ -7,8 +7,9 @@ index map, as NumPy columns, so a page of the trace costs one gather.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,8 +17,14 @@ from numpy.typing import NDArray
 from engine.errors import InputError
 from engine.geometry import AxisArithmetic, conv_axis
 from engine.indexmap import IndexMap, build_index_map
-from engine.params import (PaddingSpec, as_bias, as_kernel4d, as_matrix, check_padding_mode,
-                           resolve_padding)
+from engine.params import (
+    PaddingSpec,
+    as_bias,
+    as_kernel4d,
+    as_matrix,
+    check_padding_mode,
+    resolve_padding,
+)
 from engine.primitives import PaddingMode, as_pair, pad2d, windows
 
 
@@ -198,12 +205,12 @@ def _im2col_matmul(padded: NDArray[np.float64], kernel: NDArray[np.float64], gro
     """Output (C_out, H_out, W_out) by one strided im2col copy and one batched matmul."""
     c_out, per_group, kh, kw = kernel.shape
     view = windows(padded, (kh, kw), stride, dilation)  # (C_in, Ho, Wo, kH, kW)
-    c_in, ho, wo = view.shape[:3]
+    ho, wo = view.shape[1:3]
     cols = view.reshape(groups, per_group, ho, wo, kh, kw).transpose(0, 2, 3, 1, 4, 5)
     cols = cols.reshape(groups, ho * wo, per_group * kh * kw)
     weights = kernel.reshape(groups, c_out // groups, per_group * kh * kw)
-    out = np.matmul(weights, cols.transpose(0, 2, 1))  # (groups, C_out/groups, Ho·Wo)
-    return out.reshape(c_out, ho, wo)
+    out: NDArray[np.float64] = np.matmul(weights, cols.transpose(0, 2, 1))
+    return out.reshape(c_out, ho, wo)  # from (groups, C_out/groups, Ho·Wo)
 
 
 def conv2d_trace(result: Conv2dResult, *, start: int = 0, limit: int | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.primitives import Pair, PaddingMode, padding_source
+from engine.primitives import PaddingMode, Pair, padding_source
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ carrying the numbers; the web layer calls these and nothing else decides.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from engine.errors import InputError
-from engine.primitives import PADDING_MODES, Pair, PaddingMode, as_pair
+from engine.primitives import PADDING_MODES, PaddingMode, Pair, as_pair
 
 PaddingSpec = int | Sequence[int] | str
 
@@ -100,7 +101,7 @@ def check_padding_mode(mode: str, padding: tuple[Pair, Pair], input_size: Pair) 
         if mode == "circular" and most > size:
             raise InputError("padding", f"circular padding {most} must be at most the input "
                              f"{axis} {size}")
-    return mode  # type: ignore[return-value]
+    return mode
 
 
 def as_kernel4d(kernel: NDArray[np.float64], in_channels: int, groups: int

@@ -5,7 +5,8 @@ Every operation builds on these; none of them knows about a particular view.
 
 from __future__ import annotations
 
-from typing import Literal, Sequence
+from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -61,7 +62,8 @@ def padding_source(size: int, before: int, after: int, mode: PaddingMode) -> NDA
     index = np.arange(size, dtype=np.intp)
     if mode == "zeros":
         return np.pad(index, (before, after), mode="constant", constant_values=-1)
-    return np.pad(index, (before, after), mode=_NP_MODE[mode])  # type: ignore[call-overload]
+    padded: NDArray[np.intp] = np.pad(index, (before, after), mode=_NP_MODE[mode])  # type: ignore[call-overload]
+    return padded
 
 
 def pad2d(
@@ -75,7 +77,8 @@ def pad2d(
     widths = [(0, 0)] * (x.ndim - 2) + [padding[0], padding[1]]
     if mode == "zeros":
         return np.pad(x, widths, mode="constant")
-    return np.pad(x, widths, mode=_NP_MODE[mode])  # type: ignore[call-overload]
+    padded: NDArray[np.float64] = np.pad(x, widths, mode=_NP_MODE[mode])  # type: ignore[call-overload]
+    return padded
 
 
 def insert_zeros(x: NDArray[np.float64], stride: Pair) -> NDArray[np.float64]:
@@ -86,7 +89,7 @@ def insert_zeros(x: NDArray[np.float64], stride: Pair) -> NDArray[np.float64]:
     """
     sh, sw = stride
     h, w = x.shape[-2:]
-    out = np.zeros(x.shape[:-2] + ((h - 1) * sh + 1, (w - 1) * sw + 1), dtype=x.dtype)
+    out = np.zeros((*x.shape[:-2], (h - 1) * sh + 1, (w - 1) * sw + 1), dtype=x.dtype)
     out[..., ::sh, ::sw] = x
     return out
 

@@ -45,7 +45,7 @@ def _matrix_of_rank(*ranks: int) -> Any:
     names = " or ".join(f"{r}-D" for r in ranks)
     members = tuple(Annotated[nested[r], Tag(f"{r}-D")] for r in ranks)
     return Annotated[
-        Union[members],  # type: ignore[valid-type]
+        Union[members],
         Discriminator(_depth, custom_error_type="array_rank",
                       custom_error_message=f"must be a {names} array of numbers"),
     ]
@@ -59,7 +59,7 @@ Matrix2D = _matrix_of_rank(2)
 def _shape_union(error: str, **members: Any) -> Any:
     """A union routed by the value's JSON kind (number, list, string, object, bool)."""
     return Annotated[
-        Union[tuple(Annotated[t, Tag(k)] for k, t in members.items())],  # type: ignore[misc]
+        Union[tuple(Annotated[t, Tag(k)] for k, t in members.items())],
         Discriminator(_json_kind, custom_error_type="value_kind", custom_error_message=error),
     ]
 

@@ -6,10 +6,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import (AxisArithmeticModel, Bias, Dilation, InputMatrix,
-                                KernelMatrix, Padding, Stride, TraceInfo, TraceSpec)
+from app.schemas.common import (
+    AxisArithmeticModel,
+    Bias,
+    Dilation,
+    InputMatrix,
+    KernelMatrix,
+    Padding,
+    Stride,
+    TraceInfo,
+    TraceSpec,
+)
 
-_STRIDE_3 = {
+_STRIDE_3: dict[str, Any] = {
     "input": [[3, 2, 7, 1, 6, 3], [4, 1, 1, 0, 9, 8], [8, 2, 0, 1, 2, 4],
               [5, 6, 0, 7, 1, 4], [0, 5, 4, 9, 6, 0], [4, 6, 2, 4, 0, 5]],
     "kernel": [[1, 2, 2], [2, 1, 2], [2, 2, 1]],
@@ -23,18 +32,18 @@ class Conv2dRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [_STRIDE_3]})
 
-    input: InputMatrix = Field(  # type: ignore[valid-type]
+    input: InputMatrix = Field(
         description="(H, W) for one channel, or (C, H, W).")
-    kernel: KernelMatrix = Field(  # type: ignore[valid-type]
+    kernel: KernelMatrix = Field(
         description="(kH, kW): one filter over one channel; (C_in/groups, kH, kW): one "
                     "filter over every channel; (C_out, C_in/groups, kH, kW) as in PyTorch.")
-    bias: Bias | None = Field(  # type: ignore[valid-type]
+    bias: Bias | None = Field(
         None, description="One number for every filter, or one per output channel.")
-    stride: Stride = Field(1, description="Step of the window: n or [height, width].")  # type: ignore[valid-type]
-    padding: Padding = Field(  # type: ignore[valid-type]
+    stride: Stride = Field(1, description="Step of the window: n or [height, width].")
+    padding: Padding = Field(
         0, description='Cells added on each side: n, [height, width], "valid" (none), '
                        '"same" (output size = input size; stride 1) or "full" ((k − 1)·d).')
-    dilation: Dilation = Field(1, description="Spacing between kernel taps.")  # type: ignore[valid-type]
+    dilation: Dilation = Field(1, description="Spacing between kernel taps.")
     groups: int = Field(1, ge=1, le=64,
                         description="Input and output channels split into this many groups.")
     padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = Field(
@@ -42,7 +51,7 @@ class Conv2dRequest(BaseModel):
     flip_kernel: bool = Field(
         False, description="True convolution: rotate the kernel 180° first (decks 001, 003). "
                            "False: cross-correlation, PyTorch's conv2d.")
-    trace: TraceSpec = Field(  # type: ignore[valid-type]
+    trace: TraceSpec = Field(
         True, description="true: the steps from the start (up to the page limit); false: "
                           "none; {start, limit}: one page.")
 

@@ -21,14 +21,14 @@ class ShapeRequest(BaseModel):
 
     op: Literal["conv2d", "conv_transpose2d", "pool2d"] = Field(
         description="The operation whose output size is wanted.")
-    input_size: Stride = Field(description="n or [height, width].")  # type: ignore[valid-type]
-    kernel_size: Stride = Field(description="n or [height, width].")  # type: ignore[valid-type]
-    stride: Stride | None = Field(  # type: ignore[valid-type]
+    input_size: Stride = Field(description="n or [height, width].")
+    kernel_size: Stride = Field(description="n or [height, width].")
+    stride: Stride | None = Field(
         None, description="Default 1; for pool2d the kernel size.")
-    padding: Padding = Field(  # type: ignore[valid-type]
+    padding: Padding = Field(
         0, description='n or [height, width]; conv2d also "valid", "same", "full".')
-    dilation: Dilation = Field(1)  # type: ignore[valid-type]
-    output_padding: PaddingPair = Field(  # type: ignore[valid-type]
+    dilation: Dilation = Field(1)
+    output_padding: PaddingPair = Field(
         0, description="conv_transpose2d only: extra cells at the bottom/right.")
     ceil_mode: bool = Field(False, description="pool2d only: round the division up.")
 
