@@ -1,13 +1,18 @@
 """JSON out: engine results to bytes, fast.
 
 Responses are built from NumPy columns with ``tolist`` and written by orjson
-(FastAPI's default encoder is ~90× slower on a large trace). Arrays whose
-values are all whole numbers are written as integers, so 52 reads ``52``.
+(FastAPI's default encoder is ~90× slower on a large trace; PERFORMANCE.md).
+When every number of a request is a whole number and no sum can leave the
+range where float64 counts exactly, every array is written as integers, so
+52 reads ``52``, never ``52.0``.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -15,25 +20,74 @@ import orjson
 from fastapi import Response
 from numpy.typing import NDArray
 
-from engine.geometry import AxisArithmetic
-
 _EXACT = 2.0**53
+_lock = threading.Lock()
+_pauses = 0
 
 
-def plain(array: NDArray[Any]) -> Any:
-    """Nested lists, as integers when every value is a whole number."""
-    if array.dtype.kind == "f" and array.size and np.all(np.abs(array) < _EXACT):
-        as_int = array.astype(np.int64)
-        if np.array_equal(as_int, array):
-            return as_int.tolist()
+def exact_integers(*arrays: NDArray[np.float64], terms: int) -> bool:
+    """True when all values are whole and any sum of ``terms`` products stays exact.
+
+    >>> exact_integers(np.array([1.0, 2.0]), np.array([3.0]), terms=4)
+    True
+    >>> exact_integers(np.array([0.5]), terms=1)
+    False
+    """
+    present = [a for a in arrays if a.size]
+    if not present:
+        return True
+    flat = np.concatenate([a.ravel() for a in present])
+    if not np.array_equal(flat, np.rint(flat)):
+        return False
+    bound = float(np.prod([max(1.0, float(np.abs(a).max())) for a in present]))
+    return bound * max(1, terms) < _EXACT
+
+
+def lists(array: NDArray[Any], as_int: bool) -> Any:
+    """Nested lists of ``array``: integers when ``as_int``, else floats without −0."""
+    if as_int:
+        return array.astype(np.int64).tolist()
     if array.dtype.kind == "f":
-        # -0.0 is a rounding artefact here, not a value anyone typed.
         return (array + 0.0).tolist()
     return array.tolist()
 
 
-def arithmetic_json(axes: tuple[AxisArithmetic, AxisArithmetic]) -> list[dict[str, Any]]:
-    return [asdict(a) for a in axes]
+def pair_lists(rows: NDArray[np.intp], cols: NDArray[np.intp], n_cols: int) -> Any:
+    """``[[row, col], …]`` nested like ``rows``, sharing one list object per position.
+
+    A trace repeats the same few thousand positions hundreds of thousands of
+    times; orjson writes shared objects as often as they occur, so building
+    each pair once makes the trace several times cheaper.
+    """
+    if rows.size <= 16_384:  # small: building the shared table costs more than it saves
+        return np.stack([rows, cols], axis=-1).tolist()
+    flat = rows * n_cols + cols
+    n_rows = int(rows.max()) + 1 if rows.size else 0
+    grid = np.indices((n_rows, n_cols)).reshape(2, -1).T.tolist()
+    grid.append(None)  # ragged on purpose: a 1-D array of list objects, not a 2-D array
+    table = np.array(grid, dtype=object)[:-1]
+    return table[flat].tolist()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic collector while building a big acyclic response.
+
+    A 16,000-step trace allocates ~500,000 lists; the collector would walk
+    them again and again (measured: 10× slower). Nothing built here forms a
+    cycle, and reference counting still frees it all.
+    """
+    global _pauses
+    with _lock:
+        _pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _lock:
+            _pauses -= 1
+            if _pauses == 0:
+                gc.enable()
 
 
 def json_response(payload: Any, status_code: int = 200) -> Response:

@@ -111,12 +111,12 @@ class Conv2dPlan:
     @property
     def im2col_size(self) -> int:
         ho, wo = self.output_size
-        return ho * wo * int(np.prod(self.input.shape[:1])) * int(np.prod(self.kernel.shape[2:]))
+        return ho * wo * self.input.shape[0] * self.kernel.shape[2] * self.kernel.shape[3]
 
     @property
     def multiply_adds(self) -> int:
         ho, wo = self.output_size
-        return ho * wo * int(np.prod(self.kernel.shape))
+        return ho * wo * int(self.kernel.size)
 
 
 def plan_conv2d(input: Any, kernel: Any, *, bias: float | Sequence[float] | None = None,
@@ -202,14 +202,17 @@ def conv2d(input: Any, kernel: Any, *, bias: float | Sequence[float] | None = No
 
 def _im2col_matmul(padded: NDArray[np.float64], kernel: NDArray[np.float64], groups: int,
                    stride: tuple[int, int], dilation: tuple[int, int]) -> NDArray[np.float64]:
-    """Output (C_out, H_out, W_out) by one strided im2col copy and one batched matmul."""
+    """Output (C_out, H_out, W_out) by one strided im2col copy and one batched matmul.
+
+    The columns are laid out (groups, C_in/groups·kH·kW, H_out·W_out) so that the
+    copy reads rows of the input in order and the product needs no transpose.
+    """
     c_out, per_group, kh, kw = kernel.shape
     view = windows(padded, (kh, kw), stride, dilation)  # (C_in, Ho, Wo, kH, kW)
     ho, wo = view.shape[1:3]
-    cols = view.reshape(groups, per_group, ho, wo, kh, kw).transpose(0, 2, 3, 1, 4, 5)
-    cols = cols.reshape(groups, ho * wo, per_group * kh * kw)
+    cols = view.transpose(0, 3, 4, 1, 2).reshape(groups, per_group * kh * kw, ho * wo)
     weights = kernel.reshape(groups, c_out // groups, per_group * kh * kw)
-    out: NDArray[np.float64] = np.matmul(weights, cols.transpose(0, 2, 1))
+    out: NDArray[np.float64] = np.matmul(weights, cols)
     return out.reshape(c_out, ho, wo)  # from (groups, C_out/groups, Ho·Wo)
 
 
@@ -227,14 +230,15 @@ def conv2d_trace(result: Conv2dResult, *, start: int = 0, limit: int | None = No
     stop = total if limit is None else min(total, start + limit)
     k = np.arange(start, stop, dtype=np.intp)
     _, ho, wo = result.output.shape
-    channel, row, col = k // (ho * wo), (k // wo) % ho, k % wo
+    channel, cell = np.divmod(k, ho * wo)
+    row, col = np.divmod(cell, wo)
     imap = result.index_map
     rows, cols = imap.window(row, col)  # (n, T)
     c_out, per_group, kh, kw = result.kernel.shape
     group = channel // (c_out // result.groups)
     in_ch = group[:, None] * per_group + np.arange(per_group)[None, :]  # (n, G)
     values = result.padded_input[in_ch[:, :, None], rows[:, None, :], cols[:, None, :]]
-    products = values * result.kernel[channel].reshape(len(k), per_group, kh * kw)
+    products = values * result.kernel.reshape(c_out, per_group, kh * kw)[channel]
     partial = products.sum(axis=2)
     return ConvTrace(
         start=start, total=total, out=np.stack([channel, row, col], axis=1),

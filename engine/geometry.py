@@ -62,11 +62,17 @@ def _pad_terms(padding: tuple[int, int]) -> tuple[str, str, str]:
 
 def _unvisited(padded_size: int, output_size: int, kernel_size: int, stride: int,
                dilation: int) -> tuple[int, ...]:
-    read = np.zeros(padded_size + kernel_size * dilation, dtype=bool)
+    """Padded positions that no (output, tap) pair reads."""
     last = (output_size - 1) * stride + 1
+    if output_size * kernel_size + padded_size <= 4096:  # small: sets beat NumPy's overhead
+        read: set[int] = set()
+        for t in range(kernel_size):
+            read.update(range(t * dilation, t * dilation + last, stride))
+        return tuple(q for q in range(padded_size) if q not in read)
+    mask = np.zeros(padded_size + kernel_size * dilation, dtype=bool)
     for t in range(kernel_size):
-        read[t * dilation:t * dilation + last:stride] = True
-    return tuple(int(q) for q in np.flatnonzero(~read[:padded_size]))
+        mask[t * dilation:t * dilation + last:stride] = True
+    return tuple(int(q) for q in np.flatnonzero(~mask[:padded_size]))
 
 
 def _conv_relationship(kernel_size: int, stride: int, padding: tuple[int, int],

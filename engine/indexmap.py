@@ -49,8 +49,9 @@ class IndexMap:
         (taps numbered row by row).
         """
         kh, kw = self.kernel_size
+        n = len(out_rows)
         r = np.repeat(self.rows[out_rows], kw, axis=1)
-        c = np.tile(self.cols[out_cols], (1, kh))
+        c = np.broadcast_to(self.cols[out_cols][:, None, :], (n, kh, kw)).reshape(n, kh * kw)
         return r, c
 
     def is_padding(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> NDArray[np.bool_]:

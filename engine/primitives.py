@@ -59,9 +59,11 @@ def padding_source(size: int, before: int, after: int, mode: PaddingMode) -> NDA
     >>> padding_source(3, 2, 1, "circular").tolist()
     [1, 2, 0, 1, 2, 0]
     """
-    index = np.arange(size, dtype=np.intp)
     if mode == "zeros":
-        return np.pad(index, (before, after), mode="constant", constant_values=-1)
+        index = np.arange(-before, size + after, dtype=np.intp)
+        index[(index < 0) | (index >= size)] = -1
+        return index
+    index = np.arange(size, dtype=np.intp)
     padded: NDArray[np.intp] = np.pad(index, (before, after), mode=_NP_MODE[mode])  # type: ignore[call-overload]
     return padded
 
@@ -74,9 +76,14 @@ def pad2d(
     >>> pad2d(np.ones((1, 2, 2)), ((1, 0), (0, 1)), "zeros")[0].tolist()
     [[0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 1.0, 0.0]]
     """
-    widths = [(0, 0)] * (x.ndim - 2) + [padding[0], padding[1]]
+    (top, bottom), (left, right) = padding
     if mode == "zeros":
-        return np.pad(x, widths, mode="constant")
+        # Slicing into zeros: np.pad costs ~20 µs per call, too much per request.
+        h, w = x.shape[-2:]
+        out = np.zeros((*x.shape[:-2], top + h + bottom, left + w + right), dtype=x.dtype)
+        out[..., top:top + h, left:left + w] = x
+        return out
+    widths = [(0, 0)] * (x.ndim - 2) + [padding[0], padding[1]]
     padded: NDArray[np.float64] = np.pad(x, widths, mode=_NP_MODE[mode])  # type: ignore[call-overload]
     return padded
 
