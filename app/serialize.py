@@ -63,7 +63,7 @@ def pair_lists(rows: NDArray[np.intp], cols: NDArray[np.intp], n_cols: int) -> A
         return np.stack([rows, cols], axis=-1).tolist()
     flat = rows * n_cols + cols
     n_rows = int(rows.max()) + 1 if rows.size else 0
-    grid = np.indices((n_rows, n_cols)).reshape(2, -1).T.tolist()
+    grid: list[Any] = np.indices((n_rows, n_cols)).reshape(2, -1).T.tolist()
     grid.append(None)  # ragged on purpose: a 1-D array of list objects, not a 2-D array
     table = np.array(grid, dtype=object)[:-1]
     return table[flat].tolist()

@@ -111,7 +111,7 @@ class Conv2dPlan:
     @property
     def im2col_size(self) -> int:
         ho, wo = self.output_size
-        return ho * wo * self.input.shape[0] * self.kernel.shape[2] * self.kernel.shape[3]
+        return int(ho * wo * self.input.shape[0] * self.kernel.shape[2] * self.kernel.shape[3])
 
     @property
     def multiply_adds(self) -> int:
