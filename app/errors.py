@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.limits import LimitExceeded
 from app.schemas.common import UNION_TAGS
@@ -28,6 +29,7 @@ def _clean(error: dict[str, Any]) -> dict[str, Any]:
     loc = [part for part in error.get("loc", ()) if part not in UNION_TAGS]
     msg = str(error.get("msg", "invalid"))
     if error.get("type") == "json_invalid":
+        loc = ["body"]  # the position FastAPI gives is a character offset, not a field
         msg = f"the body is not valid JSON: {error.get('ctx', {}).get('error', msg)}"
     field = " → ".join(str(p) for p in loc[1:]) or "body"
     if not msg.startswith(field):
@@ -59,7 +61,19 @@ async def _limit(request: Request, exc: Exception) -> JSONResponse:
                                    "too_large"), status_code=413)
 
 
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # Starlette could not read the body at all (not UTF-8, not JSON): a 422 like any
+        # other invalid body, so clients handle one status for "your input is wrong".
+        return JSONResponse(error_body(["body"], f"body: the body is not valid JSON "
+                                       f"({exc.detail})", "json_invalid"), status_code=422)
+    return JSONResponse(error_body([], str(exc.detail), f"http_{exc.status_code}"),
+                        status_code=exc.status_code, headers=exc.headers)
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(LimitExceeded, _limit)

@@ -158,8 +158,12 @@ def plan_conv2d(input: Any, kernel: Any, *, bias: float | Sequence[float] | None
 def run_conv2d(plan: Conv2dPlan) -> Conv2dResult:
     """Compute a planned convolution by im2col and one matrix product."""
     padded = pad2d(plan.input, plan.padding, plan.padding_mode)
-    output = _im2col_matmul(padded, plan.kernel, plan.groups, plan.stride, plan.dilation)
-    output += plan.bias[:, None, None]
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
+        output = _im2col_matmul(padded, plan.kernel, plan.groups, plan.stride, plan.dilation)
+        output += plan.bias[:, None, None]
+    if not np.all(np.isfinite(output)):
+        raise InputError("input", "the values are too large: the output overflows float64 "
+                         "(keep magnitudes below about 1e150)")
     (h, w), kernel_size = plan.input.shape[1:], plan.kernel.shape[2:]
     index_map = build_index_map(input_size=(h, w), kernel_size=(kernel_size[0], kernel_size[1]),
                                 stride=plan.stride, dilation=plan.dilation,

@@ -27,7 +27,8 @@ def as_matrix(value: Any, field: str, *, ranks: tuple[int, ...]) -> NDArray[np.f
     try:
         array = np.asarray(value, dtype=np.float64)
     except (ValueError, TypeError):
-        raise InputError(field, _ragged_reason(value)) from None
+        reason = _ragged_reason(value) or "must be a rectangular array of numbers"
+        raise InputError(field, reason) from None
     if array.ndim not in ranks:
         names = " or ".join(f"{r}-D" for r in ranks)
         raise InputError(field, f"must be a {names} array of numbers, got {array.ndim}-D")
@@ -136,7 +137,11 @@ def as_bias(bias: float | Sequence[float] | None, out_channels: int) -> NDArray[
     """One bias per output channel, from nothing, a scalar or a list."""
     if bias is None:
         return np.zeros(out_channels)
-    array = np.asarray(bias, dtype=np.float64)
+    try:
+        array = np.asarray(bias, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise InputError("bias", f"must be one number or {out_channels} numbers (one per "
+                         f"output channel), got {bias!r}") from None
     if array.ndim == 0:
         values = np.full(out_channels, float(array))
     elif array.ndim == 1 and len(array) == out_channels:

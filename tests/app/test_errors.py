@@ -139,3 +139,28 @@ def test_bad_shape_input_is_422(client: TestClient, body: dict[str, Any], loc: l
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == loc
     assert words in response.json()["detail"][0]["msg"]
+
+
+def test_overflowing_values_are_422_not_null(client: TestClient) -> None:
+    response = client.post("/api/conv2d", json={"input": [[1e300, 1e300]],
+                                                "kernel": [[1e300, 1]]})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "input"]
+    assert "overflows" in response.json()["detail"][0]["msg"]
+
+
+def test_body_that_is_not_text_is_422(client: TestClient) -> None:
+    response = client.post("/api/conv2d", content=b"\xff\xfe\x00garbage",
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body"]
+    assert "not valid JSON" in response.json()["detail"][0]["msg"]
+
+
+def test_unknown_path_and_method_share_the_error_shape(client: TestClient) -> None:
+    missing = client.get("/api/nope")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": [{"loc": [], "msg": "Not Found", "type": "http_404"}]}
+    wrong = client.get("/api/conv2d")
+    assert wrong.status_code == 405
+    assert wrong.json()["detail"][0]["type"] == "http_405"
