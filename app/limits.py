@@ -84,3 +84,16 @@ def trace_page_limit(requested: int, products_per_step: int) -> int:
     """Steps that fit in one trace page, given how many products each step holds."""
     return max(1, min(requested, LIMITS.max_trace_steps,
                       LIMITS.max_trace_products // max(1, products_per_step)))
+
+
+def check_sizes(field: str, *, input_cells: int, output_cells: int, work: int,
+                channels: int) -> None:
+    """Refuse an operation other than conv2d whose sizes are over the limits."""
+    _check("input", "the input's cell count", input_cells, LIMITS.max_input_cells,
+           "max_input_cells")
+    _check("input", "the number of input channels", channels, LIMITS.max_channels,
+           "max_channels")
+    _check(field, "the output's cell count", output_cells, LIMITS.max_output_cells,
+           "max_output_cells")
+    _check(field, "the multiply-add count", work, LIMITS.max_multiply_adds,
+           "max_multiply_adds")

@@ -263,7 +263,7 @@ def pool_axis(axis: str, *, input_size: int, kernel_size: int, stride: int, padd
         )
     k_eff = effective_kernel_size(kernel_size, dilation)
     padded = input_size + 2 * padding
-    if k_eff > padded:
+    if k_eff > padded and not ceil_mode:
         raise InputError(
             "kernel_size",
             f"{axis} {kernel_size} spans {k_eff} cells, more than the padded input's {padded}",
@@ -276,6 +276,9 @@ def pool_axis(axis: str, *, input_size: int, kernel_size: int, stride: int, padd
             output_size -= 1
             dropped_last = True
         rounding = f"⌈{span} / {stride}⌉ = {-(-span // stride)}"
+        if output_size < 1:
+            raise InputError("kernel_size", f"{axis} {kernel_size} spans {k_eff} cells, more "
+                             f"than the padded input's {padded} even with ceil mode")
     else:
         output_size = span // stride + 1
         rounding = f"⌊{span} / {stride}⌋ = {span // stride}"

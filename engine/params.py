@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from engine.errors import InputError
 from engine.primitives import PADDING_MODES, PaddingMode, Pair, as_pair
 
-PaddingSpec = int | Sequence[int] | str
+PaddingSpec = int | Sequence[int] | Sequence[Sequence[int]] | str
 
 
 def as_matrix(value: Any, field: str, *, ranks: tuple[int, ...]) -> NDArray[np.float64]:
@@ -85,7 +85,13 @@ def resolve_padding(padding: PaddingSpec, *, kernel_size: Pair, dilation: Pair,
             return ((a, spans[0] - a), (b, spans[1] - b))
         raise InputError("padding", f'must be an integer, [height, width], "valid", "same" '
                          f'or "full", got "{padding}"')
-    ph, pw = as_pair(padding, "padding", minimum=0)
+    if isinstance(padding, Sequence) and len(padding) == 2 and all(
+            isinstance(p, Sequence) for p in padding):
+        # ((top, bottom), (left, right)): the engine's own views use uneven padding.
+        top, bottom = as_pair(padding[0], "padding", minimum=0)  # type: ignore[arg-type]
+        left, right = as_pair(padding[1], "padding", minimum=0)  # type: ignore[arg-type]
+        return ((top, bottom), (left, right))
+    ph, pw = as_pair(padding, "padding", minimum=0)  # type: ignore[arg-type]
     return ((ph, ph), (pw, pw))
 
 

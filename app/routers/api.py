@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__
-from app.limits import LIMITS, check_conv2d, trace_page_limit
+from app.limits import LIMITS, check_conv2d
+from app.render import conv_exact, conv_result, conv_trace
 from app.schemas.common import ERROR_RESPONSES, TracePage
 from app.schemas.conv import Conv2dRequest, Conv2dResponse
 from app.schemas.presets import PresetsResponse
 from app.schemas.shape import ShapeRequest, ShapeResponse
-from app.serialize import exact_integers, gc_paused, json_response, lists, pair_lists
+from app.serialize import gc_paused, json_response
 from engine import InputError, conv_axis, pool_axis, transposed_axis
-from engine.conv import Conv2dPlan, Conv2dResult, ConvTrace, conv2d_trace, plan_conv2d, run_conv2d
+from engine.conv import Conv2dPlan, plan_conv2d, run_conv2d
 from engine.params import resolve_padding
 from engine.presets import EXAMPLES, KERNELS
 from engine.primitives import as_pair
@@ -71,50 +70,10 @@ async def conv2d(request: Conv2dRequest) -> Response:
 def _conv2d_body(plan: Conv2dPlan, trace: bool | TracePage) -> bytes:
     with gc_paused():
         result = run_conv2d(plan)
-        as_int = exact_integers(result.padded_input, result.kernel, result.bias,
-                                terms=int(result.kernel[0].size) + 1)
-        body = _result_json(result, as_int)
-        if trace is False:
-            body["trace"] = {"start": 0, "count": 0, "total": result.n_steps,
-                             "next_start": None}
-            body["steps"] = []
-        else:
-            page = trace if isinstance(trace, TracePage) else TracePage()
-            limit = trace_page_limit(page.limit, int(result.kernel[0].size))
-            steps = _steps_json(conv2d_trace(result, start=page.start, limit=limit), as_int,
-                                result.padded_input.shape[2])
-            end = page.start + len(steps)
-            body["trace"] = {"start": page.start, "count": len(steps),
-                             "total": result.n_steps,
-                             "next_start": end if end < result.n_steps else None}
-            body["steps"] = steps
+        as_int = conv_exact(result)
+        body = conv_result(result, as_int)
+        body["trace"], body["steps"] = conv_trace(result, trace, as_int)
         return orjson.dumps(body)
-
-
-def _result_json(result: Conv2dResult, as_int: bool) -> dict[str, Any]:
-    output = result.output
-    if result.input_rank == 2 and output.shape[0] == 1:
-        output = output[0]
-    imap = result.index_map
-    return {
-        "output": lists(output, as_int), "output_shape": result.output_shape,
-        "padded_input": lists(result.padded_input, as_int), "padding": imap.padding,
-        "kernel": lists(result.kernel, as_int), "bias": lists(result.bias, as_int),
-        "stride": imap.stride, "dilation": imap.dilation, "groups": result.groups,
-        "padding_mode": result.padding_mode, "flip_kernel": result.flip_kernel,
-        "arithmetic": result.arithmetic,
-    }
-
-
-def _steps_json(trace: ConvTrace, as_int: bool, padded_width: int) -> list[dict[str, Any]]:
-    windows = pair_lists(trace.window[..., 0], trace.window[..., 1], padded_width)
-    columns = zip(range(trace.start, trace.start + len(trace.value)), trace.out.tolist(),
-                  windows, trace.padding.tolist(), lists(trace.products, as_int),
-                  lists(trace.partial_sums, as_int), lists(trace.bias, as_int),
-                  lists(trace.value, as_int))
-    return [{"index": i, "out": o, "window": w, "padding": p, "products": pr,
-             "partial_sums": ps, "bias": b, "value": v}
-            for i, o, w, p, pr, ps, b, v in columns]
 
 
 @router.post("/shape", response_model=ShapeResponse, responses=ERROR_RESPONSES,

@@ -54,6 +54,7 @@ def _matrix_of_rank(*ranks: int) -> Any:
 InputMatrix = _matrix_of_rank(2, 3)
 KernelMatrix = _matrix_of_rank(2, 3, 4)
 Matrix2D = _matrix_of_rank(2)
+transposed_kernel = _matrix_of_rank(2, 4)
 
 
 def _shape_union(error: str, **members: Any) -> Any:

@@ -1,0 +1,70 @@
+"""Engine results as JSON-ready dicts and lists (the shapes the response models document).
+
+Shared by every router so that a conv step, a trace page or a matrix reads the
+same wherever it appears (the equivalent convolution of a transposed one, say).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.limits import trace_page_limit
+from app.schemas.common import TracePage
+from app.serialize import exact_integers, lists, pair_lists
+from engine.conv import Conv2dResult, ConvTrace, conv2d_trace
+
+
+def page(trace: bool | TracePage, total: int, items_per_step: int) -> tuple[int, int] | None:
+    """(start, limit) of the requested trace page, or None when the trace is off."""
+    if trace is False:
+        return None
+    spec = trace if isinstance(trace, TracePage) else TracePage()
+    return spec.start, trace_page_limit(spec.limit, items_per_step)
+
+
+def trace_info(start: int, count: int, total: int) -> dict[str, Any]:
+    end = start + count
+    return {"start": start, "count": count, "total": total,
+            "next_start": end if count and end < total else None}
+
+
+def conv_exact(result: Conv2dResult) -> bool:
+    return exact_integers(result.padded_input, result.kernel, result.bias,
+                          terms=int(result.kernel[0].size) + 1)
+
+
+def conv_result(result: Conv2dResult, as_int: bool) -> dict[str, Any]:
+    output = result.output
+    if result.input_rank == 2 and output.shape[0] == 1:
+        output = output[0]
+    imap = result.index_map
+    return {
+        "output": lists(output, as_int), "output_shape": result.output_shape,
+        "padded_input": lists(result.padded_input, as_int), "padding": imap.padding,
+        "kernel": lists(result.kernel, as_int), "bias": lists(result.bias, as_int),
+        "stride": imap.stride, "dilation": imap.dilation, "groups": result.groups,
+        "padding_mode": result.padding_mode, "flip_kernel": result.flip_kernel,
+        "arithmetic": result.arithmetic,
+    }
+
+
+def conv_trace(result: Conv2dResult, trace: bool | TracePage, as_int: bool
+               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The trace page of a convolution as (info, steps)."""
+    span = page(trace, result.n_steps, int(result.kernel[0].size))
+    if span is None:
+        return trace_info(0, 0, result.n_steps), []
+    steps = conv_steps(conv2d_trace(result, start=span[0], limit=span[1]), as_int,
+                       result.padded_input.shape[2])
+    return trace_info(span[0], len(steps), result.n_steps), steps
+
+
+def conv_steps(trace: ConvTrace, as_int: bool, padded_width: int) -> list[dict[str, Any]]:
+    windows = pair_lists(trace.window[..., 0], trace.window[..., 1], padded_width)
+    columns = zip(range(trace.start, trace.start + len(trace.value)), trace.out.tolist(),
+                  windows, trace.padding.tolist(), lists(trace.products, as_int),
+                  lists(trace.partial_sums, as_int), lists(trace.bias, as_int),
+                  lists(trace.value, as_int))
+    return [{"index": i, "out": o, "window": w, "padding": p, "products": pr,
+             "partial_sums": ps, "bias": b, "value": v}
+            for i, o, w, p, pr, ps, b, v in columns]
