@@ -24,7 +24,7 @@ from app import __version__, errors
 from app.bodylimit import BodyLimit
 from app.limits import LIMITS
 from app.paths import STATIC
-from app.routers import api, matrix, pages, transposed
+from app.routers import api, matrix, pages, pool, transposed
 
 _OFFLINE = Path(fastapi_offline.__file__).parent / "static"
 # Third-party assets served from installed packages: lecture halls have no internet.
@@ -73,6 +73,7 @@ def create_app() -> FastAPI:
     app.include_router(api.router)
     app.include_router(matrix.router)
     app.include_router(transposed.router)
+    app.include_router(pool.router)
     app.include_router(pages.router)
 
     @app.get("/static/vendor/{name}", include_in_schema=False)
