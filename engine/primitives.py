@@ -34,7 +34,7 @@ def as_pair(value: int | Sequence[int], field: str, *, minimum: int) -> Pair:
     if isinstance(value, (int, np.integer)):
         pair = (int(value), int(value))
     else:
-        items = list(value)
+        items = list(value) if isinstance(value, (Sequence, np.ndarray)) else []
         if len(items) != 2 or not all(
             isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items
         ):

@@ -1,0 +1,32 @@
+// The API client: the only module that calls fetch.
+
+export class ApiError extends Error {
+  /** `detail` is the API's list of {loc, msg, type}; `status` the HTTP status. */
+  constructor(status, detail) {
+    super(detail.map((d) => d.msg).join('; '));
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+async function call(method, path, body, signal) {
+  const init = { method, signal, headers: { accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) {
+    const detail = payload && Array.isArray(payload.detail) ? payload.detail
+      : [{ loc: ['body'], msg: `the server answered ${response.status}`, type: 'http' }];
+    throw new ApiError(response.status, detail);
+  }
+  return payload;
+}
+
+/** POST /api/conv2d with a request body; resolves to the response JSON. */
+export const conv2d = (body, signal) => call('POST', '/api/conv2d', body, signal);
+
+/** GET /api/presets: {examples, kernels}. */
+export const presets = () => call('GET', '/api/presets');

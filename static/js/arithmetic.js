@@ -1,0 +1,39 @@
+// The shape-arithmetic panel: per axis, the formula (the lectures' notation
+// and Dumoulin & Visin's), the numbers substituted, the floor taken, and the
+// padded rows or columns no tap reads. All text comes from the server.
+
+function el(tag, cls, text = '') {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  node.textContent = text;
+  return node;
+}
+
+/** Render both axes of `resp.arithmetic` into `root`. */
+export function renderArithmetic(root, resp) {
+  const blocks = resp.arithmetic.map((a) => {
+    const block = el('div', 'axis');
+    block.dataset.axis = a.axis;
+    const head = el('h3', '', a.axis === 'height' ? 'Height (rows)' : 'Width (columns)');
+    const size = el('span', 'axis-size', `${a.output_size}`);
+    head.append(' → ', size);
+    const formula = el('p', 'axis-formula');
+    formula.append(el('span', 'label', 'lecture '), el('span', 'math', a.lecture_formula),
+      el('span', 'label', ' paper '), el('span', 'math', a.formula));
+    const sub = el('p', 'axis-sub math', a.substituted);
+    const facts = el('p', 'axis-facts', `padded size ${a.padded_size} (padding `
+      + `${a.padding[0]} + ${a.padding[1]}), effective kernel ${a.effective_kernel_size}, `
+      + `floor: ${a.rounding}.`);
+    const why = el('p', 'axis-why', a.explanation);
+    block.append(head, formula, sub, facts, why);
+    if (a.unvisited.length) {
+      const word = a.axis === 'height' ? 'rows' : 'columns';
+      block.append(el('p', 'axis-unvisited', `Shaded on the input: padded ${word} at `
+        + `0-based index ${a.unvisited.join(', ')}, which no kernel tap ever reads.`));
+    }
+    const cite = el('p', 'cite', a.citation);
+    block.append(cite);
+    return block;
+  });
+  root.replaceChildren(...blocks);
+}

@@ -1,0 +1,121 @@
+// The formula panel: the current output cell's equation with the real
+// numbers, one line per input channel when there are several. The term
+// elements are built once per (channels, taps) and patched on every step.
+
+import { fmt, fmtFactor } from './numbers.js';
+
+const MAX_TERMS = 27;
+const HEAD = 9;
+const TAIL = 4;
+const SUB = '₀₁₂₃₄₅₆₇₈₉';
+
+const sub = (n) => String(n).split('').map((d) => SUB[Number(d)]).join('');
+
+/** The lectures' 1-based name of output cell (row, col): h₁₁, h₁₀,₂. */
+export function cellName(row, col) {
+  const r = row + 1;
+  const c = col + 1;
+  return r < 10 && c < 10 ? `h${sub(r)}${sub(c)}` : `h${sub(r)},${sub(c)}`;
+}
+
+function span(cls, text = '') {
+  const el = document.createElement('span');
+  el.className = cls;
+  el.textContent = text;
+  return el;
+}
+
+export class FormulaPanel {
+  constructor(root) {
+    this.root = root;
+    this.title = root.querySelector('[data-f="cell"]');
+    this.where = root.querySelector('[data-f="where"]');
+    this.lines = root.querySelector('[data-f="lines"]');
+    this.layout = '';
+  }
+
+  build(channels, taps) {
+    const shown = taps > MAX_TERMS ? HEAD + TAIL : taps;
+    const lines = [];
+    this.rows = [];
+    for (let ci = 0; ci < channels; ci += 1) {
+      const line = document.createElement('p');
+      line.className = 'eq';
+      const label = span('eq-label');
+      const terms = [];
+      const body = span('eq-terms');
+      for (let t = 0; t < shown; t += 1) {
+        if (t > 0) body.append(span('op', ' + '));
+        if (taps > MAX_TERMS && t === HEAD) body.append(span('more', '… '), span('op', '+ '));
+        const term = span('term');
+        term.append(span('x'), span('op', '·'), span('w'));
+        body.append(term);
+        terms.push(term);
+      }
+      line.append(label, body, span('op', ' = '), span('eq-sum'));
+      lines.push(line);
+      this.rows.push({ line, label, terms });
+    }
+    this.total = document.createElement('p');
+    this.total.className = 'eq eq-total';
+    lines.push(this.total);
+    this.lines.replaceChildren(...lines);
+    this.taps = taps;
+  }
+
+  /** Show `formula` (from trace.formulaOf) or a message when the step is not loaded. */
+  render(formula, shape, message = '') {
+    if (!formula) {
+      this.title.textContent = '…';
+      this.where.textContent = message;
+      this.lines.replaceChildren();
+      this.layout = '';
+      return;
+    }
+    const [o, r, c] = formula.out;
+    const taps = formula.channels[0].terms.length;
+    const layout = `${formula.channels.length}x${taps}`;
+    if (layout !== this.layout) { this.build(formula.channels.length, taps); this.layout = layout; }
+    this.title.textContent = cellName(r, c);
+    this.where.textContent = `${shape[0] > 1 ? `output channel ${o + 1}, ` : ''}row ${r + 1}, `
+      + `column ${c + 1} (counting from 1)`;
+    const several = formula.channels.length > 1;
+    formula.channels.forEach((ch, ci) => {
+      const row = this.rows[ci];
+      row.label.textContent = several ? `channel ${ch.channel + 1}: ` : '';
+      const picked = taps > MAX_TERMS ? [...ch.terms.slice(0, HEAD), ...ch.terms.slice(-TAIL)]
+        : ch.terms;
+      picked.forEach((term, k) => {
+        const el = row.terms[k];
+        el.children[0].textContent = fmtFactor(term.x);
+        el.children[2].textContent = fmtFactor(term.w);
+        el.classList.toggle('pad', term.pad);
+        el.dataset.tap = String(term.tap);
+      });
+      const sumEl = row.line.lastChild;
+      if (several) sumEl.textContent = fmt(ch.sum);
+      row.line.hidden = false;
+      // one channel: the bias joins the same line, which ends in the value
+      if (!several) sumEl.textContent = fmt(formula.value);
+    });
+    this.renderTotal(formula, several);
+  }
+
+  renderTotal(formula, several) {
+    const parts = [];
+    if (several) parts.push(...formula.channels.map((ch) => fmtFactor(ch.sum)));
+    const biasText = formula.bias ? fmtFactor(formula.bias) : '';
+    this.total.hidden = !several;
+    if (!several) {
+      const terms = this.rows[0].line.querySelector('.eq-terms');
+      let bias = terms.querySelector('.bias');
+      if (!bias) { bias = span('bias'); terms.append(bias); }
+      bias.textContent = biasText ? ` + ${biasText}` : '';
+      bias.title = biasText ? 'bias b' : '';
+      return;
+    }
+    if (biasText) parts.push(biasText);
+    this.total.textContent = `${parts.join(' + ')} = ${fmt(formula.value)}`;
+    this.total.prepend(span('eq-label', formula.bias ? 'sum + b: ' : 'sum: '));
+  }
+}

@@ -1,0 +1,204 @@
+// The lab page's entry point: owns the state, sends it to the API (debounced,
+// in trace pages for large inputs) and hands the answer to the views.
+
+import * as api from './api.js';
+import * as url from './url-state.js';
+import { toRequest } from './request.js';
+import { MatrixEditor } from './editor.js';
+import { ParamsForm } from './params.js';
+import { Player } from './player.js';
+import { ConvStage } from './stage.js';
+import { TraceStore, linksOf, stepIndex } from './trace.js';
+import { fromPreset, kernel4, syncKernelChannels, withNamedKernel } from './lab-state.js';
+
+const SMALL_PAGE = 4096;
+const LARGE_PAGE = 512;
+const FIELDS = { padding_mode: 'paddingMode', flip_kernel: 'flip' };
+
+const $ = (sel) => document.querySelector(sel);
+const lab = { state: null, resp: null, store: null, links: null, body: null, gen: 0,
+  hover: null, pinned: null, pending: new Set(), presets: null, controller: null, timer: null };
+
+const editors = {
+  input: new MatrixEditor($('[data-editor="input"]'), 'input', changed),
+  kernel: new MatrixEditor($('[data-editor="kernel"]'), 'kernel', changed),
+};
+const params = new ParamsForm($('.params'), changed);
+const player = new Player($('[data-player-root]'), onStep, (level) => {
+  lab.state.speed = String(level);
+  url.save(lab.state);
+});
+const stage = new ConvStage($('[data-stage-root]'), (f) => { lab.hover = f; render(); },
+  (f) => { lab.pinned = same(lab.pinned, f) ? null : f; render(); });
+
+function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+/** Something in the state changed: show it, check it, and ask the server (debounced). */
+function changed(what, typing = false) {
+  const s = lab.state;
+  if (what === 'input' || what === 'groups') syncKernelChannels(s);
+  if (!typing) { editors.input.update(s); editors.kernel.update(s); }
+  params.update(s);
+  document.body.classList.toggle('present', s.present);
+  $('[data-action-lab="present"]').setAttribute('aria-pressed', String(s.present));
+  $('[data-stage-root]').classList.toggle('quiz', s.hideTodo);
+  if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
+  if (what === 'hideTodo' || what === 'present') { url.save(s); return; }
+  const { body, errors } = toRequest(s);
+  showErrors(errors, []);
+  lab.body = body;
+  url.save(s);
+  clearTimeout(lab.timer);
+  if (errors.length) { setStatus('Showing the last valid result: fix the marked fields.', true); return; }
+  lab.timer = setTimeout(send, typing ? 160 : 0);
+}
+
+function showErrors(local, remote) {
+  const all = [...local, ...remote];
+  const pick = (...fields) => all.filter((e) => fields.includes(e.field));
+  editors.input.showErrors(pick('input'));
+  editors.kernel.showErrors(pick('kernel', 'bias'));
+  const byField = {};
+  for (const e of all) {
+    if (['input', 'kernel', 'bias'].includes(e.field)) continue;
+    const key = FIELDS[e.field] || (params.field(`${e.field}.h`) || params.field(e.field) ? e.field : 'other');
+    (byField[key] = byField[key] || []).push(e.msg);
+  }
+  params.showErrors(byField);
+}
+
+function setStatus(text, stale = false) {
+  $('[data-status]').textContent = text;
+  $('[data-stage-root]').classList.toggle('stale', stale);
+}
+
+function isLarge(body) {
+  const input = lab.state.input[0];
+  return input.length > 16 || input[0].length > 16 || body.padding === 'full';
+}
+
+async function send() {
+  const gen = ++lab.gen;
+  if (lab.controller) lab.controller.abort();
+  lab.controller = new AbortController();
+  const limit = isLarge(lab.body) ? LARGE_PAGE : SMALL_PAGE;
+  const step = Number(lab.state.step) || 0;
+  const start = Math.floor(step / limit) * limit;
+  const body = { ...lab.body, trace: { start, limit } };
+  updateTwin(body);
+  try {
+    const resp = await api.conv2d(body, lab.controller.signal);
+    if (gen !== lab.gen) return;
+    if (start > 0 && resp.steps.length === 0) { lab.state.step = '0'; send(); return; }
+    showErrors([], []);
+    setStatus('');
+    lab.resp = resp;
+    lab.store = new TraceStore(resp, limit);
+    lab.links = linksOf(lab.store.all());
+    const original = lab.body.flip_kernel ? kernel4(lab.body.kernel) : null;
+    const ready = stage.setData(resp, original);
+    player.setTotal(resp.trace.total);
+    player.set(step, true);
+    render();
+    if (ready) ready.then(() => { if (gen === lab.gen) render(); });
+  } catch (err) {
+    if (err.name === 'AbortError' || gen !== lab.gen) return;
+    const remote = err instanceof api.ApiError
+      ? err.detail.map((d) => ({ field: d.loc[1] ?? 'other', msg: d.msg }))
+      : [{ field: 'other', msg: `The server did not answer: ${err.message}` }];
+    showErrors([], remote);
+    setStatus('The server refused these settings: see the message next to the field.', true);
+  }
+}
+
+/** Draw the current (step, focus); fetch the trace page it needs if missing. */
+function render() {
+  if (!lab.resp) return;
+  const focus = lab.hover || lab.pinned;
+  const need = focus && focus.kind === 'out' ? stepIndex(lab.resp, focus.out) : player.index;
+  stage.show(lab.store, lab.links, player.index, focus);
+  if (!lab.store.has(need)) fetchPage(need);
+  else if (!lab.store.complete()) fetchPage(Math.min(lab.store.total - 1, need + 64), true);
+}
+
+async function fetchPage(index, quiet = false) {
+  const start = lab.store.pageStart(index);
+  if (lab.store.has(start) || lab.pending.has(start)) return;
+  const gen = lab.gen;
+  lab.pending.add(start);
+  try {
+    const resp = await api.conv2d({ ...lab.body, trace: { start, limit: lab.store.pageSize } });
+    if (gen !== lab.gen) return;
+    lab.store.add(resp);
+    lab.links = linksOf(lab.store.all());
+    if (!quiet || !lab.store.has(player.index)) render();
+  } catch (err) {
+    if (!quiet) setStatus(`Could not load steps from ${start + 1}: ${err.message}`, true);
+  } finally {
+    lab.pending.delete(start);
+  }
+}
+
+function onStep(index) {
+  lab.state.step = String(index);
+  url.save(lab.state);
+  render();
+}
+
+function updateTwin(body) {
+  const details = $('.twin');
+  if (!details.open) return;
+  const json = JSON.stringify(body);
+  $('[data-twin="body"]').textContent = JSON.stringify(body, null, 1).slice(0, 20000);
+  $('[data-twin="curl"]').textContent = `curl -s ${window.location.origin}/api/conv2d `
+    + `-H 'content-type: application/json' -d '${json.length > 4000 ? '@body.json' : json}'`;
+}
+
+function applyPreset(id) {
+  const example = lab.presets.examples.find((e) => e.id === id);
+  if (!example || example.op !== 'conv2d') return;
+  lab.pinned = null;
+  lab.state = fromPreset(example.params, { present: lab.state.present, speed: lab.state.speed,
+    seed: lab.state.seed });
+  changed('preset');
+  $('[data-status]').textContent = example.description;
+}
+
+function bindChrome() {
+  $('[data-preset]').addEventListener('change', (e) => applyPreset(e.target.value));
+  $('[data-named-kernel]').addEventListener('change', (e) => {
+    const named = lab.presets.kernels.find((k) => k.id === e.target.value);
+    if (named) { withNamedKernel(lab.state, named.kernel); changed('kernel'); }
+  });
+  $('[data-action-lab="present"]').addEventListener('click', () => {
+    lab.state.present = !lab.state.present; changed('present');
+  });
+  $('[data-action-lab="share"]').addEventListener('click', async (e) => {
+    const link = window.location.origin + window.location.pathname + url.encode(lab.state);
+    try { await navigator.clipboard.writeText(link); e.target.textContent = 'Link copied'; } catch {
+      e.target.textContent = 'Copy failed: use the address bar';
+    }
+    setTimeout(() => { e.target.textContent = 'Copy link'; }, 1800);
+  });
+  $('.twin').addEventListener('toggle', () => updateTwin({ ...lab.body, trace: true }));
+  document.addEventListener('keydown', (e) => {
+    if (e.target.closest && e.target.closest('input, textarea, select')) return;
+    if (e.key === 'Escape') { lab.pinned = null; render(); }
+    if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.metaKey) {
+      lab.state.present = !lab.state.present; changed('present');
+    }
+  });
+}
+
+async function main() {
+  bindChrome();
+  lab.presets = await api.presets();
+  const names = $('[data-named-kernel]');
+  for (const k of lab.presets.kernels) names.append(new Option(k.name, k.id));
+  const restored = url.load();
+  if (restored) lab.state = restored;
+  else lab.state = fromPreset(lab.presets.examples.find((e) => e.id === 'stride-3').params);
+  changed('init');
+}
+
+main();

@@ -1,0 +1,109 @@
+// The player: one step index over the trace, and the controls that move it
+// (buttons, timeline, speed, keyboard). It knows nothing of convolution.
+
+const SPEEDS = { 1: 0.5, 2: 1, 3: 2, 4: 4, 5: 8, 6: 20 }; // steps per second
+
+const EDITABLE = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
+
+export class Player {
+  /**
+   * @param {HTMLElement} root the player's controls
+   * @param {(index: number) => void} onStep called whenever the index changes
+   * @param {(level: number) => void} onSpeed called when the speed control moves
+   */
+  constructor(root, onStep, onSpeed = () => {}) {
+    this.root = root;
+    this.onStep = onStep;
+    this.onSpeed = onSpeed;
+    this.index = 0;
+    this.total = 0;
+    this.timer = null;
+    this.speed = 2;
+    this.q = (name) => root.querySelector(`[data-player="${name}"]`);
+    root.addEventListener('click', (event) => {
+      const button = event.target.closest('[data-action]');
+      if (button) this.act(button.dataset.action);
+    });
+    this.q('scrub').addEventListener('input', (e) => this.set(Number(e.target.value)));
+    this.q('speed').addEventListener('input', (e) => this.setSpeed(e.target.value, true));
+    document.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  key(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    if (target && (EDITABLE.has(target.tagName) || target.isContentEditable)) return;
+    const actions = { ' ': 'toggle', ArrowRight: 'next', ArrowLeft: 'prev', ArrowDown: 'next',
+      ArrowUp: 'prev', Home: 'first', End: 'last' };
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    this.act(action);
+  }
+
+  act(action) {
+    if (action === 'toggle') this.toggle();
+    else {
+      this.pause();
+      if (action === 'next') this.set(this.index + 1);
+      if (action === 'prev') this.set(this.index - 1);
+      if (action === 'first') this.set(0);
+      if (action === 'last') this.set(this.total - 1);
+    }
+  }
+
+  /** Move to step i (clamped); `quiet` skips the callback. */
+  set(i, quiet = false) {
+    const next = Math.max(0, Math.min(this.total - 1, Math.round(i) || 0));
+    const changed = next !== this.index;
+    this.index = next;
+    this.paint();
+    if (changed && !quiet) this.onStep(this.index);
+  }
+
+  setTotal(total) {
+    this.total = total;
+    this.q('scrub').max = String(Math.max(0, total - 1));
+    if (this.index > total - 1) this.set(total - 1);
+    this.paint();
+  }
+
+  setSpeed(level, fromControl = false) {
+    this.speed = SPEEDS[level] ? Number(level) : 2;
+    if (!fromControl) this.q('speed').value = String(this.speed);
+    this.q('speed-label').textContent = `${SPEEDS[this.speed]} steps/s`;
+    if (this.timer) { this.pause(); this.play(); }
+    if (fromControl) this.onSpeed(this.speed);
+  }
+
+  play() {
+    if (this.total < 2) return;
+    if (this.index >= this.total - 1) this.set(0);
+    const tick = () => {
+      if (this.index >= this.total - 1) { this.pause(); return; }
+      this.set(this.index + 1);
+      this.timer = setTimeout(tick, 1000 / SPEEDS[this.speed]);
+    };
+    this.timer = setTimeout(tick, 1000 / SPEEDS[this.speed]);
+    this.paint();
+  }
+
+  pause() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.paint();
+  }
+
+  toggle() { if (this.timer) this.pause(); else this.play(); }
+
+  paint() {
+    const playing = Boolean(this.timer);
+    const button = this.q('toggle');
+    button.textContent = playing ? 'Pause' : 'Play';
+    button.setAttribute('aria-pressed', String(playing));
+    this.root.classList.toggle('playing', playing);
+    this.q('scrub').value = String(this.index);
+    this.q('counter').textContent = this.total
+      ? `Step ${this.index + 1} of ${this.total}` : 'No steps';
+  }
+}

@@ -1,0 +1,72 @@
+// The Plotly wrapper: the only module that touches window.Plotly. plotly.js
+// is loaded from our own static files on first use (never a CDN).
+
+import { plotlyScale } from './colors.js';
+
+const SRC = '/static/vendor/plotly.min.js';
+let loading = null;
+
+/** Resolve once window.Plotly is there. */
+export function ensurePlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = SRC;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => reject(new Error('plotly.js did not load'));
+      document.head.append(script);
+    });
+  }
+  return loading;
+}
+
+const FONT = { family: 'Inter, system-ui, sans-serif', size: 16, color: '#1d2433' };
+
+/** Draw (or redraw) a heatmap of the 2-D array `z` on a ±scale, rows top to bottom. */
+export async function heatmap(div, z, scale, { title = '', onHover = null, onClick = null } = {}) {
+  const Plotly = await ensurePlotly();
+  const s = scale || 1;
+  const trace = {
+    type: 'heatmap', z, zmin: -s, zmax: s, colorscale: plotlyScale(), xgap: 0, ygap: 0,
+    hovertemplate: 'row %{y}, column %{x}: %{z}<extra></extra>',
+    colorbar: { thickness: 14, outlinewidth: 0, tickfont: FONT },
+  };
+  const layout = {
+    title: { text: title, font: { ...FONT, size: 18 } },
+    margin: { l: 44, r: 10, t: title ? 40 : 10, b: 30 }, font: FONT,
+    xaxis: { constrain: 'domain', showgrid: false, zeroline: false, side: 'top' },
+    yaxis: { autorange: 'reversed', scaleanchor: 'x', showgrid: false, zeroline: false },
+    paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)',
+    shapes: div.layout ? div.layout.shapes : [],
+  };
+  await Plotly.react(div, [trace], layout, { displayModeBar: false, responsive: true });
+  if (!div.dataset.bound) {
+    div.dataset.bound = '1';
+    div.on('plotly_hover', (e) => div.hoverCb && div.hoverCb(e.points[0].y, e.points[0].x));
+    div.on('plotly_unhover', () => div.hoverCb && div.hoverCb(null));
+    div.on('plotly_click', (e) => div.clickCb && div.clickCb(e.points[0].y, e.points[0].x));
+  }
+  div.hoverCb = onHover;
+  div.clickCb = onClick;
+}
+
+/** Rectangles around cells ([r, c] pairs), for `shapes`. */
+export function cellRects(cells, { line = '#111', width = 2, fill = 'rgba(0,0,0,0)', dash = 'solid' } = {}) {
+  return cells.map(([r, c]) => ({
+    type: 'rect', x0: c - 0.5, x1: c + 0.5, y0: r - 0.5, y1: r + 0.5,
+    line: { color: line, width, dash }, fillcolor: fill,
+  }));
+}
+
+/** One rectangle around rows r0…r1 and columns c0…c1. */
+export function areaRect([r0, r1, c0, c1], line = '#111', width = 3) {
+  return { type: 'rect', x0: c0 - 0.5, x1: c1 + 0.5, y0: r0 - 0.5, y1: r1 + 0.5,
+    line: { color: line, width } };
+}
+
+/** Replace the overlay shapes of a drawn heatmap. */
+export function setShapes(div, shapes) {
+  if (!window.Plotly || !div.data) return Promise.resolve();
+  return window.Plotly.relayout(div, { shapes });
+}
