@@ -1,0 +1,1 @@
+"""Test suite; ``tests.server`` is shared by the API, deploy and browser tests."""
