@@ -25,6 +25,7 @@ from app.bodylimit import BodyLimit
 from app.limits import LIMITS
 from app.paths import STATIC
 from app.routers import api, matrix, pages, pool, transposed
+from app.security import SecurityHeaders
 
 _OFFLINE = Path(fastapi_offline.__file__).parent / "static"
 # Third-party assets served from installed packages: lecture halls have no internet.
@@ -103,12 +104,15 @@ def create_app() -> FastAPI:
                               with_google_fonts=False)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    origins = [o for o in os.environ.get("CONVVIZ_CORS_ORIGINS", "").split(",") if o]
-    if origins:
+    # Middleware, innermost first: the last added sees a request first.
+    origins = [o.strip() for o in os.environ.get("CONVVIZ_CORS_ORIGINS", "").split(",")
+               if o.strip()]
+    if origins:  # CORS is off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["content-type"])
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodyLimit, max_bytes=LIMITS.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: refusals (413, CORS preflight) get them too
     return app
 
 
