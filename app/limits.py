@@ -29,6 +29,8 @@ class Limits:
     max_im2col_cells: int = 16_777_216
     max_trace_steps: int = 16_384
     max_trace_products: int = 1_048_576
+    max_matrix_entries: int = 1_048_576
+    max_dense_matrix_cells: int = 65_536
 
 
 def _from_env() -> Limits:

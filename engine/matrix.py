@@ -143,14 +143,12 @@ def conv2d_matrix(result: Conv2dResult, *, dense_limit: int = DENSE_LIMIT) -> Co
     shape = (int(result.output.size), int(c_in * np.prod(result.index_map.input_size)))
     rows, cols = taps.out, taps.source
     values = taps.kernel.ravel()[taps.weight]
-    if result.padding_mode != "zeros" and len(rows):
-        # A reflected/replicated/circular copy can bring one input cell into a window
-        # twice: merge those taps into one entry (with zeros padding there is none,
-        # and the table is already in row-major order).
-        keys, inverse = np.unique(rows * shape[1] + cols, return_inverse=True)
-        rows, cols = np.divmod(keys, shape[1])
-        values = np.bincount(inverse.ravel(), weights=values,
-                             minlength=len(keys)).astype(np.float64, copy=False)
+    # Sort into row-major order, and merge the taps that read one input cell twice
+    # (a reflected, replicated or circular copy of a cell in the same window).
+    keys, inverse = np.unique(rows * shape[1] + cols, return_inverse=True)
+    rows, cols = np.divmod(keys, shape[1])
+    values = np.bincount(inverse.ravel(), weights=values,
+                         minlength=len(keys)).astype(np.float64, copy=False)
     dense = None
     if shape[0] * shape[1] <= dense_limit:
         dense = np.zeros(shape)
