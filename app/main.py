@@ -24,7 +24,7 @@ from app import __version__, errors
 from app.bodylimit import BodyLimit
 from app.limits import LIMITS
 from app.paths import STATIC
-from app.routers import api, matrix, pages, pool, transposed
+from app.routers import api, exercises, matrix, pages, pool, transposed
 from app.security import SecurityHeaders
 
 _OFFLINE = Path(fastapi_offline.__file__).parent / "static"
@@ -75,6 +75,7 @@ def create_app() -> FastAPI:
     app.include_router(matrix.router)
     app.include_router(transposed.router)
     app.include_router(pool.router)
+    app.include_router(exercises.router)
     app.include_router(pages.router)
 
     @app.get("/static/vendor/{name}", include_in_schema=False)

@@ -1,0 +1,192 @@
+"""Exercises: generate (seeded, reproducible), check an answer, show the solution, export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+import orjson
+from fastapi import APIRouter, Path, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.errors import error_body
+from app.schemas.common import ErrorResponse
+from app.schemas.exercises import (
+    CheckRequest,
+    CheckResponse,
+    ExerciseModel,
+    ExerciseType,
+    ExportFormat,
+    SolutionResponse,
+    TypesResponse,
+    WorksheetRequest,
+    WorksheetResponse,
+)
+from engine.exercises import MAX_COUNT, MAX_SEED, SPECS, Exercise, ExerciseIdError, exercise
+from engine.exercises import worksheet as make_worksheet
+from engine.exercises.export import (
+    EXTENSIONS,
+    FORMATS,
+    MEDIA_TYPES,
+    Worksheet,
+    export,
+    public,
+    solution,
+)
+from engine.exercises.grading import check
+from engine.exercises.ids import DIFFICULTIES
+
+router = APIRouter(prefix="/api/exercises", tags=["exercises"])
+
+_ID_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "A well-formed id of an unknown type or "
+                                                 "generator version."},
+    422: {"model": ErrorResponse, "description": "A malformed id (syntax, difficulty or seed "
+                                                 "out of range), or an invalid body."},
+}
+ExerciseIdPath = Annotated[str, Path(
+    description="<type>.<difficulty>.<seed>.v<version>", examples=["conv-output.2.12345.v1"])]
+
+
+def _json(payload: Any) -> Response:
+    return Response(orjson.dumps(payload), media_type="application/json")
+
+
+def _lookup(exercise_id: str) -> Exercise | Response:
+    """The exercise, or the 404/422 response naming what is wrong with the id."""
+    try:
+        return exercise(exercise_id)
+    except ExerciseIdError as error:
+        body = error_body(["path", "exercise_id"], str(error),
+                          "value_error" if error.malformed else "not_found")
+        return Response(orjson.dumps(body), status_code=422 if error.malformed else 404,
+                        media_type="application/json")
+
+
+def _types_body() -> bytes:
+    types = [{"type": s.name, "family": s.family, "title": s.title,
+              "description": s.description, "answer_kind": s.answer_kind, "version": s.version,
+              "levels": [{"level": i + 1, "description": d} for i, d in enumerate(s.levels)],
+              "example_id": f"{s.name}.1.0.v{s.version}"} for s in SPECS]
+    return orjson.dumps({"id_format": "<type>.<difficulty>.<seed>.v<version>",
+                         "seed_range": [0, MAX_SEED], "difficulties": list(DIFFICULTIES),
+                         "max_count": MAX_COUNT, "formats": list(FORMATS), "types": types})
+
+
+_TYPES = _types_body()
+
+
+@router.get("/types", response_model=TypesResponse, summary="The exercise types")
+async def types() -> Response:
+    """Every exercise type, what each difficulty level changes, the id format, the seed
+    range and the largest worksheet."""
+    return Response(_TYPES, media_type="application/json")
+
+
+_EXPORT_CONTENT = {
+    "application/json": {"schema": {"type": "object"}},
+    "text/markdown": {"schema": {"type": "string"}},
+    "application/xml": {"schema": {"type": "string"}},
+    "text/plain": {"schema": {"type": "string"}},
+}
+
+
+@router.get("/export", summary="Export a worksheet",
+            responses={200: {"description": "The worksheet as a file: JSON, Markdown with "
+                             "LaTeX math, Moodle XML or GIFT.", "content": _EXPORT_CONTENT},
+                       422: {"model": ErrorResponse, "description": "A bad parameter."}})
+async def export_worksheet(
+    format: Annotated[ExportFormat, Query(description="json, markdown, moodle or gift.")],
+    type: Annotated[ExerciseType | None, Query(
+        description="One exercise type; absent: a mix of every type.")] = None,
+    difficulty: Annotated[int, Query(ge=1, le=3, description="1 … 3.")] = 1,
+    count: Annotated[int, Query(ge=1, le=MAX_COUNT,
+                                description=f"At most {MAX_COUNT}.")] = 10,
+    seed: Annotated[int, Query(ge=0, le=MAX_SEED, description="The first seed.")] = 0,
+    answers: Annotated[bool, Query(description="Include the answer key and worked steps "
+                                   "(Markdown, JSON), or the steps as general feedback "
+                                   "(Moodle). Moodle and GIFT always hold the key.")] = False,
+) -> Response:
+    """A worksheet of `count` exercises (seeds `seed, seed + 1, …`) as a file:
+    `json` (application/json), `markdown` (text/markdown, LaTeX math between `$$`, for
+    printing), `moodle` (application/xml: a category per type, numerical questions for
+    scalars, Cloze tables of numerical blanks for vectors and grids) or `gift`
+    (text/plain: one numerical question `::title:: text {#52:0.01}` per answer entry)."""
+    def build() -> bytes:
+        sheet = Worksheet(make_worksheet(type, difficulty, seed, count), type, difficulty,
+                          seed, answers)
+        body = export(sheet, format)
+        return orjson.dumps(body) if isinstance(body, dict) else body.encode("utf-8")
+
+    body = await run_in_threadpool(build)
+    name = (f"convviz-{type or 'mixed'}-d{difficulty}-s{seed}-n{count}."
+            f"{EXTENSIONS[format]}")
+    media = MEDIA_TYPES[format]
+    if media.startswith("text/"):
+        media += "; charset=utf-8"
+    return Response(body, media_type=media,
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("", response_model=WorksheetResponse, summary="Generate exercises",
+             responses={422: {"model": ErrorResponse, "description": "A bad parameter; "
+                              "`loc` names it."}})
+async def generate(request: WorksheetRequest) -> Response:
+    """`count` exercises of `type` (or a mix) at `difficulty`, with seeds `seed, seed + 1,
+    …`. The same request always gives the same exercises, on any server. Answers are not
+    included: see `/api/exercises/{id}/solution`."""
+    def build() -> bytes:
+        items = [public(e) for e in make_worksheet(request.type, request.difficulty,
+                                                   request.seed, request.count)]
+        return orjson.dumps({"count": len(items), "exercises": items})
+
+    return Response(await run_in_threadpool(build), media_type="application/json")
+
+
+@router.get("/{exercise_id}", response_model=ExerciseModel, responses=_ID_ERRORS,
+            summary="One exercise")
+async def get_exercise(exercise_id: ExerciseIdPath) -> Response:
+    """The exercise an id names (the same on every server), without its answer."""
+    found = _lookup(exercise_id)
+    return found if isinstance(found, Response) else _json(public(found))
+
+
+@router.get("/{exercise_id}/solution", response_model=SolutionResponse,
+            responses=_ID_ERRORS, summary="The answer key and worked steps")
+async def get_solution(exercise_id: ExerciseIdPath) -> Response:
+    """The answer in exactly the form the check accepts (`answer`: numbers; `answer_text`:
+    strings such as "15/4"), and the worked steps from the engine's trace."""
+    found = _lookup(exercise_id)
+    return found if isinstance(found, Response) else _json(solution(found))
+
+
+@router.post("/{exercise_id}/check", response_model=CheckResponse, responses=_ID_ERRORS,
+             summary="Grade an answer")
+async def check_answer(exercise_id: ExerciseIdPath, request: CheckRequest) -> Response:
+    """Grade `answer` entry by entry: `score` is the fraction of entries within the
+    tolerance, `cells` marks each entry right or wrong (the right values are not shown).
+    Numbers may be strings: "15/9", "-3/4", "1.5". An answer that cannot be read (a word,
+    a ragged grid, the wrong number of entries) is a `format_error`, not a wrong answer:
+    `score` is null and `format_errors` says what to fix."""
+    found = _lookup(exercise_id)
+    if isinstance(found, Response):
+        return found
+    grade = check(found.answer, request.answer, found.tolerance)
+    feedback = []
+    if grade.cells is not None:
+        for index, ok in ((i, bool(v)) for i, v in _cells(grade.cells)):
+            feedback.append({"index": list(index), "label": found.answer.cell_label(index),
+                             "correct": ok})
+    return _json({
+        "id": found.id, "status": grade.status, "score": grade.score, "right": grade.right,
+        "total": grade.total,
+        "cells": None if grade.cells is None else grade.cells.tolist(),
+        "feedback": feedback,
+        "format_errors": [{"index": list(p.index), "given": p.given, "msg": p.message}
+                          for p in grade.problems],
+        "message": grade.message,
+    })
+
+
+def _cells(cells: Any) -> list[tuple[tuple[int, ...], bool]]:
+    return [(tuple(int(i) for i in index), bool(v)) for index, v in np.ndenumerate(cells)]

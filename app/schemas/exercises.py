@@ -1,0 +1,151 @@
+"""Request and response models of the exercise endpoints (/api/exercises…)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.exercises import MAX_COUNT, MAX_SEED, TYPES
+
+ExerciseType: Any = Literal[tuple(TYPES)]
+ExportFormat = Literal["json", "markdown", "moodle", "gift"]
+_EXAMPLE_ID = "conv-output.2.12345.v1"
+
+
+class WorksheetRequest(BaseModel):
+    """Which exercises to generate: ``count`` of them, seeds ``seed, seed + 1, …``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+        "examples": [{"type": "conv-output", "difficulty": 2, "seed": 12345, "count": 3}]})
+
+    type: ExerciseType | None = Field(
+        None, description="An exercise type (GET /api/exercises/types); null or absent: "
+                          "a mix cycling through every type.")
+    difficulty: int = Field(1, ge=1, le=3, description="1 (easiest) … 3.")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="The first exercise's seed.")
+    count: int = Field(1, ge=1, le=MAX_COUNT,
+                       description=f"How many exercises (at most {MAX_COUNT}).")
+
+
+class GivenModel(BaseModel):
+    """One piece of data the question gives."""
+
+    name: str = Field(description="Machine name in the API's vocabulary (input, kernel, "
+                                  "stride, padding, …).")
+    label: str = Field(description="How the question refers to it (X, K, stride, …).")
+    value: Any = Field(description="A matrix (nested lists), a number, [height, width], "
+                                   "a word or a boolean.")
+    text: str = Field(description="The value for people (\"7 × 5\"); empty for a matrix.")
+
+
+class ExerciseModel(BaseModel):
+    """An exercise without its answer."""
+
+    id: str = Field(description="<type>.<difficulty>.<seed>.v<version>: names the exercise "
+                                "for ever.", examples=[_EXAMPLE_ID])
+    type: str
+    difficulty: int
+    seed: int
+    version: int = Field(description="The generator version (part of the id).")
+    title: str
+    prompt: str = Field(description="The question; rows and columns count from 0.")
+    givens: list[GivenModel]
+    answer_kind: Literal["scalar", "vector", "grid"] = Field(
+        description="scalar: one number; vector: one number per label; grid: nested lists.")
+    answer_name: str = Field(description="What the answer is called (Y, Y[1, 2], …).")
+    answer_labels: list[str] | None = Field(
+        description="vector: the name of each entry ([height, width], …); else null.")
+    answer_shape: list[int] | None = Field(
+        description="The shape the answer must have ([] for a scalar); null when the size "
+                    "is part of the question.")
+    tolerance: float = Field(description="Absolute tolerance of every entry.")
+
+
+class WorksheetResponse(BaseModel):
+    """Generated exercises (no answers)."""
+
+    count: int
+    exercises: list[ExerciseModel]
+
+
+class CheckRequest(BaseModel):
+    """An answer to grade."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"answer": [[1, "15/9"], [-3, 2.5]]}, {"answer": 52}, {"answer": [3, 4]}]})
+
+    answer: Any = Field(
+        description='A number or a string ("15/9", "-3/4", "1.5") for a scalar; a list for a '
+                    "vector; nested lists of those for a grid.")
+
+
+class FormatProblemModel(BaseModel):
+    """Why one entry (or the whole answer) could not be read."""
+
+    index: list[int] = Field(description="The entry ([] for the whole answer).")
+    given: str = Field(description="What was sent (shortened).")
+    msg: str
+
+
+class CellFeedback(BaseModel):
+    """Whether one entry is right (the right value is not revealed)."""
+
+    index: list[int]
+    label: str = Field(description="Y[0, 1], height, cross-correlation, …")
+    correct: bool
+
+
+class CheckResponse(BaseModel):
+    """The grade. A format error is not a wrong answer: `score` is null and nothing counts."""
+
+    id: str
+    status: Literal["correct", "partial", "incorrect", "format_error"]
+    score: float | None = Field(ge=0, le=1, description="Right entries / all entries; null "
+                                                        "for a format error.")
+    right: int
+    total: int
+    cells: Any = Field(description="Shaped like the answer: true where right (a single bool "
+                                   "for a scalar); null when not graded cell by cell.")
+    feedback: list[CellFeedback]
+    format_errors: list[FormatProblemModel]
+    message: str
+
+
+class SolutionResponse(BaseModel):
+    """The answer key and the worked steps."""
+
+    id: str
+    answer: Any = Field(description="Numbers, shaped as the check accepts them.")
+    answer_text: Any = Field(description="The same as strings a student would type "
+                                         "(\"15/4\"), also accepted by the check.")
+    steps: list[str] = Field(description="The worked solution, from the engine's trace.")
+
+
+class LevelModel(BaseModel):
+    level: int
+    description: str
+
+
+class TypeModel(BaseModel):
+    """One exercise type and what its difficulty levels change."""
+
+    type: str
+    family: str
+    title: str
+    description: str
+    answer_kind: Literal["scalar", "vector", "grid"]
+    version: int
+    levels: list[LevelModel]
+    example_id: str
+
+
+class TypesResponse(BaseModel):
+    """Every exercise type and the parameters of the generator."""
+
+    id_format: str
+    seed_range: list[int]
+    difficulties: list[int]
+    max_count: int
+    formats: list[str]
+    types: list[TypeModel]

@@ -1,0 +1,116 @@
+"""Exercises as JSON-ready dicts, and a worksheet in any export format.
+
+``public`` is what a student may see (no answer); ``solution`` adds the
+answer key in exactly the form the grader accepts, and the worked steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.errors import InputError
+from engine.exercises.model import Answer, Exercise
+from engine.exercises.numbers import as_fraction, num
+
+FORMATS = ("json", "markdown", "moodle", "gift")
+MEDIA_TYPES = {"json": "application/json", "markdown": "text/markdown",
+               "moodle": "application/xml", "gift": "text/plain"}
+EXTENSIONS = {"json": "json", "markdown": "md", "moodle": "xml", "gift": "gift.txt"}
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """The exercises of one export and how they were asked for."""
+
+    exercises: list[Exercise]
+    type: str | None
+    difficulty: int
+    seed: int
+    answers: bool
+
+    @property
+    def title(self) -> str:
+        what = self.type or "mixed"
+        return f"convviz {what} worksheet, difficulty {self.difficulty}, seed {self.seed}"
+
+    @property
+    def filename(self) -> str:
+        return f"convviz-{self.type or 'mixed'}-d{self.difficulty}-s{self.seed}"
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def answer_numbers(answer: Answer) -> Any:
+    """The key as JSON numbers (whole numbers as integers), shaped like the answer."""
+    if answer.value.ndim == 0:
+        return _number(float(answer.value))
+    return np.vectorize(_number, otypes=[object])(answer.value).tolist()
+
+
+def answer_texts(answer: Answer) -> Any:
+    """The key as the strings a student would type: ``"52"``, ``"-3"``, ``"15/4"``."""
+    def text(value: float) -> str:
+        return num(value).replace("−", "-")
+    if answer.value.ndim == 0:
+        return text(float(answer.value))
+    return np.vectorize(text, otypes=[object])(answer.value).tolist()
+
+
+def is_exact(answer: Answer) -> bool:
+    """True when every value of the key is a fraction with a small denominator."""
+    return all(as_fraction(float(v)) is not None for v in answer.value.reshape(-1))
+
+
+def public(exercise: Exercise) -> dict[str, Any]:
+    """The exercise without its answer."""
+    answer = exercise.answer
+    shape = list(answer.value.shape) if answer.reveal_shape else None
+    return {
+        "id": exercise.id, "type": exercise.type, "difficulty": exercise.difficulty,
+        "seed": exercise.seed, "version": exercise.version, "title": exercise.title,
+        "prompt": exercise.prompt,
+        "givens": [{"name": g.name, "label": g.label, "value": g.value, "text": g.text}
+                   for g in exercise.givens],
+        "answer_kind": answer.kind, "answer_name": answer.name,
+        "answer_labels": list(answer.labels) if answer.kind == "vector" else None,
+        "answer_shape": shape, "tolerance": exercise.tolerance,
+    }
+
+
+def solution(exercise: Exercise) -> dict[str, Any]:
+    """The answer key (numbers and typed strings, both accepted by the check) and steps."""
+    return {"id": exercise.id, "answer": answer_numbers(exercise.answer),
+            "answer_text": answer_texts(exercise.answer), "steps": list(exercise.steps)}
+
+
+def worksheet_json(sheet: Worksheet) -> dict[str, Any]:
+    """The JSON export: every exercise, with its solution when ``answers``."""
+    items = []
+    for exercise in sheet.exercises:
+        item = public(exercise)
+        if sheet.answers:
+            item["solution"] = solution(exercise)
+        items.append(item)
+    return {"title": sheet.title, "type": sheet.type, "difficulty": sheet.difficulty,
+            "seed": sheet.seed, "count": len(items), "answers": sheet.answers,
+            "exercises": items}
+
+
+def export(sheet: Worksheet, format: str) -> str | dict[str, Any]:
+    """The worksheet in ``format`` (json: a dict; the others: text)."""
+    from engine.exercises import export_gift, export_markdown, export_moodle
+
+    if format == "json":
+        return worksheet_json(sheet)
+    if format == "markdown":
+        return export_markdown.render(sheet)
+    if format == "moodle":
+        return export_moodle.render(sheet)
+    if format == "gift":
+        return export_gift.render(sheet)
+    raise InputError("format", f"must be one of {', '.join(FORMATS)}, got {format!r}")
