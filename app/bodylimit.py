@@ -1,7 +1,15 @@
-"""Refuse request bodies over the size limit while they are read.
+"""Refuse request bodies before they are parsed: too large, or not JSON.
 
-Checks ``Content-Length`` first, then counts streamed bytes, so a chunked
-upload cannot get past it either; the answer is a 413 naming the limit.
+Size: ``Content-Length`` is checked first, then streamed bytes are counted,
+so a chunked upload (or a client that lies about its length) cannot get past
+it either; the answer is a 413 naming ``max_body_bytes``, sent as soon as
+the limit is crossed, without reading or parsing the rest.
+
+Type: a body sent with a content type other than JSON (or multipart, for
+uploads) is a 422 naming ``content-type``: ``curl -d`` without
+``-H 'content-type: application/json'`` would otherwise get a puzzling
+"Input should be a valid dictionary". Requiring JSON also means a browser on
+another origin cannot post without a CORS preflight.
 """
 
 from __future__ import annotations
@@ -11,15 +19,33 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+_ACCEPTED_TYPES = ("application/json", "multipart/form-data")
 
-def _refusal(limit: int) -> bytes:
-    return orjson.dumps({"detail": [{
-        "loc": ["body"], "type": "too_large",
-        "msg": f"body: the request body is over the limit of {limit:,} bytes "
-               f"(max_body_bytes)"}]})
+
+def _error(status: int, loc: list[str], msg: str, type_: str) -> tuple[int, bytes]:
+    return status, orjson.dumps({"detail": [{"loc": loc, "msg": msg, "type": type_}]})
+
+
+def too_large(limit: int) -> tuple[int, bytes]:
+    return _error(413, ["body"], f"body: the request body is over the limit of {limit:,} "
+                                 f"bytes (max_body_bytes)", "too_large")
+
+
+def wrong_type(content_type: str) -> tuple[int, bytes]:
+    got = f"got {content_type!r}" if content_type else "none was given"
+    return _error(422, ["header", "content-type"],
+                  f"content-type: the body must be JSON, sent with 'content-type: "
+                  f"application/json'; {got}", "content_type")
+
+
+def _is_accepted(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in _ACCEPTED_TYPES or media.endswith("+json")
 
 
 class BodyLimit:
+    """ASGI middleware: the size and type checks above, for every HTTP request."""
+
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
@@ -31,10 +57,18 @@ class BodyLimit:
         headers = dict(scope.get("headers", ()))
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(send)
+            await _answer(send, too_large(self.max_bytes))
             return
+        has_body = (length is not None and length.strip() not in (b"", b"0")) or (
+            b"transfer-encoding" in headers)
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
+        if has_body and not _is_accepted(content_type):
+            await _answer(send, wrong_type(content_type))
+            return
+
         received = 0
         refused = False
+        started = False
 
         async def counting_receive() -> Message:
             nonlocal received, refused
@@ -46,32 +80,35 @@ class BodyLimit:
                     raise _TooLarge()
             return message
 
-        started = False
-
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                # The app answered a body it never got whole (FastAPI turns the
+                # interrupted read into "error parsing the body"): say why instead.
+                if not started:
+                    started = True
+                    await _answer(send, too_large(self.max_bytes))
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
+            await self.app(scope, counting_receive, guarded_send)
         except Exception:
-            if refused and not started:
-                await self._refuse(send)
-            else:
+            if not refused:
                 raise
+            if not started:
+                await _answer(send, too_large(self.max_bytes))
 
-    async def _refuse(self, send: Send) -> None:
-        body = _refusal(self.max_bytes)
-        headers: list[Any] = [(b"content-type", b"application/json"),
-                              (b"content-length", str(len(body)).encode()),
-                              (b"connection", b"close")]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+
+async def _answer(send: Send, error: tuple[int, bytes]) -> None:
+    status, body = error
+    headers: list[Any] = [(b"content-type", b"application/json"),
+                          (b"content-length", str(len(body)).encode()),
+                          (b"connection", b"close")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class _TooLarge(Exception):

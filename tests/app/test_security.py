@@ -125,8 +125,9 @@ def test_templates_autoescape_html() -> None:
 
 
 def test_a_malicious_preset_name_is_rendered_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    evil = {"id": '"><script>alert(1)</script>', "name": PAYLOAD, "deck": "<b>001</b>",
-            "op": "conv2d", "params": {}, "expected_output": None}
+    evil: dict[str, Any] = {"id": '"><script>alert(1)</script>', "name": PAYLOAD,
+                            "deck": "<b>001</b>", "op": "conv2d", "params": {},
+                            "expected_output": None}
     monkeypatch.setattr(pages, "EXAMPLES", [evil])
     with TestClient(create_app()) as client:
         html = client.get("/").text
