@@ -6,7 +6,14 @@ version must go up, so an id handed out earlier never silently changes.
 
 from __future__ import annotations
 
-from engine.exercises import gen_conv, gen_pool, gen_size, gen_transposed
+from engine.exercises import (
+    gen_backward,
+    gen_conv,
+    gen_matrix,
+    gen_pool,
+    gen_size,
+    gen_transposed,
+)
 from engine.exercises.ids import (
     MAX_SEED,
     ExerciseId,
@@ -18,7 +25,7 @@ from engine.exercises.ids import (
 from engine.exercises.model import Draft, Exercise, TypeSpec
 
 SPECS: tuple[TypeSpec, ...] = (*gen_size.SPECS, *gen_conv.SPECS, *gen_transposed.SPECS,
-                               *gen_pool.SPECS)
+                               *gen_pool.SPECS, *gen_matrix.SPECS, *gen_backward.SPECS)
 TYPES: dict[str, TypeSpec] = {spec.name: spec for spec in SPECS}
 MAX_COUNT = 200
 
