@@ -19,7 +19,7 @@ export class MatrixEditor {
     this.onChange = onChange;
     this.shape = '';
     this.body = root.querySelector('[data-edit="slices"]');
-    this.text = root.querySelector('[data-edit="text"]');
+    this.text = root.querySelector('textarea[data-edit="text"]');
     this.textError = root.querySelector('[data-edit="text-error"]');
     this.errorList = root.querySelector('[data-error-for]');
     root.addEventListener('click', (event) => {

@@ -46,10 +46,18 @@ function changed(what, typing = false) {
   if (what === 'hideTodo' || what === 'present') { url.save(s); return; }
   const { body, errors } = toRequest(s);
   showErrors(errors, []);
-  lab.body = body;
   url.save(s);
+  if (errors.length) {
+    clearTimeout(lab.timer);
+    setStatus('Showing the last valid result: fix the marked fields.', true);
+    return;
+  }
+  // A field losing focus fires "change" again: the same body needs no new request.
+  const key = JSON.stringify(body);
+  if (key === lab.sentKey && lab.resp) { setStatus(''); return; }
+  lab.body = body;
+  lab.sentKey = key;
   clearTimeout(lab.timer);
-  if (errors.length) { setStatus('Showing the last valid result: fix the marked fields.', true); return; }
   lab.timer = setTimeout(send, typing ? 160 : 0);
 }
 
@@ -98,11 +106,13 @@ async function send() {
     const original = lab.body.flip_kernel ? kernel4(lab.body.kernel) : null;
     const ready = stage.setData(resp, original);
     player.setTotal(resp.trace.total);
-    player.set(step, true);
+    // The user may have stepped while the request was out: keep where they are now.
+    player.set(Number(lab.state.step) || 0, true);
     render();
     if (ready) ready.then(() => { if (gen === lab.gen) render(); });
   } catch (err) {
     if (err.name === 'AbortError' || gen !== lab.gen) return;
+    lab.sentKey = null; // a refused body is asked again next time, so its message stays true
     const remote = err instanceof api.ApiError
       ? err.detail.map((d) => ({ field: d.loc[1] ?? 'other', msg: d.msg }))
       : [{ field: 'other', msg: `The server did not answer: ${err.message}` }];

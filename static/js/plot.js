@@ -36,7 +36,8 @@ export async function heatmap(div, z, scale, { title = '', onHover = null, onCli
     title: { text: title, font: { ...FONT, size: 18 } },
     margin: { l: 44, r: 10, t: title ? 40 : 10, b: 30 }, font: FONT,
     xaxis: { constrain: 'domain', showgrid: false, zeroline: false, side: 'top' },
-    yaxis: { autorange: 'reversed', scaleanchor: 'x', showgrid: false, zeroline: false },
+    yaxis: { autorange: 'reversed', scaleanchor: 'x', constrain: 'domain', showgrid: false,
+      zeroline: false },
     paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)',
     shapes: div.layout ? div.layout.shapes : [],
   };
