@@ -17,6 +17,7 @@ from engine.backward import (
     kernel_grad_trace,
 )
 from engine.conv import Conv2dResult, run_conv2d
+from engine.errors import InputError
 from engine.matrix import Conv2dMatrix
 from engine.symbolic import BackwardSymbols, Formula, MatrixSymbols
 
@@ -115,11 +116,20 @@ def backward_body(back: Conv2dBackward, symbols: BackwardSymbols | None,
     return body
 
 
+def _span(field: str, trace: bool | TracePage, total: int, per_step: int
+          ) -> tuple[int, int] | None:
+    """The page of a trace, refusing a start past the end with the trace's own field name."""
+    span = page(trace, total, per_step)
+    if span is not None and span[0] >= total:
+        raise InputError(field, f"start {span[0]} is outside the {total} steps")
+    return span
+
+
 def _input_steps(back: Conv2dBackward, trace: bool | TracePage, as_int: bool
                  ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     total = int(back.grad_output.size)
     per_step = int(back.result.kernel[0].size + back.grad_input.size)
-    span = page(trace, total, per_step)
+    span = _span("trace", trace, total, per_step)
     if span is None:
         return trace_info(0, 0, total), []
     t = input_grad_trace(back, start=span[0], limit=span[1])
@@ -143,7 +153,7 @@ def _input_steps(back: Conv2dBackward, trace: bool | TracePage, as_int: bool
 def _kernel_steps(back: Conv2dBackward, trace: bool | TracePage, as_int: bool
                   ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     total = int(back.result.kernel.size)
-    span = page(trace, total, 4 * int(back.result.output[0].size))
+    span = _span("kernel_trace", trace, total, 4 * int(back.result.output[0].size))
     if span is None:
         return trace_info(0, 0, total), []
     t = kernel_grad_trace(back, start=span[0], limit=span[1])
@@ -158,6 +168,7 @@ def _kernel_steps(back: Conv2dBackward, trace: bool | TracePage, as_int: bool
 
 def _full_convolution(back: Conv2dBackward, trace: bool | TracePage) -> dict[str, Any]:
     conv = run_conv2d(full_convolution(back))
+    _span("full_convolution_trace", trace, conv.n_steps, 1)
     as_int = conv_exact(conv)
     body = conv_result(conv, as_int)
     (top, _), (left, _) = conv.index_map.padding

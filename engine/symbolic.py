@@ -12,9 +12,13 @@ weight index does: ``w⁽¹,²⁾₁₁``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+
+from engine.conv import Conv2dResult
+from engine.matrix import Conv2dMatrix, Taps, unpadded_input, window_sources
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
@@ -83,3 +87,111 @@ def sum_text(terms: Sequence[Term]) -> str:
     'w₂₂·x₁₁ + w₂₁·x₁₂'
     """
     return " + ".join(f"{a}·{b}" for a, b in terms) or "0"
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One cell as a sum: its label (``δx₂₂``), the terms as (factor, factor) pairs, the text."""
+
+    label: str
+    terms: list[Term]
+    text: str
+
+
+def formulas(names: NDArray[np.object_], sums: list[list[Term]]) -> list[Formula]:
+    return [Formula(label=str(n), terms=t, text=sum_text(t))
+            for n, t in zip(names.ravel().tolist(), sums)]
+
+
+@dataclass(frozen=True)
+class MatrixSymbols:
+    """The matrix view with names: ``input`` (C_in, H, W) and ``kernel`` (as given) labels;
+    ``values`` one label per coordinate-list entry of C (a sum where a padding copy brings
+    one input twice); ``dense`` C with "0" elsewhere, or None past the dense limit;
+    ``x_conv`` (C_in·T, P) with "0" for a zero of the padding; ``kernel_row``
+    (C_out, C_in·T); ``output`` one formula per output cell, terms in the column order of C.
+    """
+
+    input: NDArray[np.object_]
+    kernel: NDArray[np.object_]
+    values: list[str]
+    dense: NDArray[np.object_] | None
+    x_conv: NDArray[np.object_]
+    kernel_row: NDArray[np.object_]
+    output: list[Formula]
+
+
+def matrix_symbols(result: Conv2dResult, m: Conv2dMatrix) -> MatrixSymbols:
+    """Names for every entry of C, X_conv, kernel_row and every output cell.
+
+    >>> from engine.conv import conv2d
+    >>> from engine.matrix import conv2d_matrix
+    >>> r = conv2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 2], [3, 4]], flip_kernel=True)
+    >>> matrix_symbols(r, conv2d_matrix(r)).output[0].text
+    'w₂₂·x₁₁ + w₂₁·x₁₂ + w₁₂·x₂₁ + w₁₁·x₂₂'
+    """
+    taps = m.taps
+    x = labels("x", unpadded_input(result).shape, channel_axes=1)
+    w = labels("w", taps.kernel.shape, channel_axes=2)
+    w_flat, x_flat = w.ravel(), x.ravel()
+    keys = taps.out * m.shape[1] + taps.source
+    _, inverse = np.unique(keys, return_inverse=True)
+    entries = group_terms(inverse.ravel(), w_flat[taps.weight], w_flat[taps.weight],
+                          len(m.rows))
+    values = [" + ".join(a for a, _ in terms) for terms in entries]
+    dense = None
+    if m.dense is not None:
+        dense = np.full(m.shape, "0", dtype=object)
+        dense[m.rows, m.cols] = values
+    _, _, spatial = window_sources(result)  # (P, T)
+    c_in = x.shape[0]
+    reads = np.broadcast_to(spatial, (c_in, *spatial.shape))  # (C_in, P, T)
+    channel_base = np.arange(c_in)[:, None, None] * (x.size // c_in)
+    x_conv = np.where(reads >= 0, x_flat[np.maximum(reads, 0) + channel_base], "0")
+    x_conv = x_conv.transpose(0, 2, 1).reshape(-1, spatial.shape[0])
+    row = np.where(m.kernel_row != 0, "", "0").astype(object)
+    c_out, groups = taps.kernel.shape[0], result.groups
+    blocks = row.reshape(c_out, groups, -1)
+    filters = np.arange(c_out)
+    blocks[filters, filters // (c_out // groups)] = w.reshape(c_out, -1)
+    order = np.argsort(taps.source, kind="stable")
+    output = group_terms(taps.out[order], w_flat[taps.weight[order]],
+                         x_flat[taps.source[order]], m.shape[0])
+    y = labels("y", result.output.shape, channel_axes=1)
+    return MatrixSymbols(input=x, kernel=w, values=values, dense=dense, x_conv=x_conv,
+                         kernel_row=blocks.reshape(c_out, -1), output=formulas(y, output))
+
+
+@dataclass(frozen=True)
+class BackwardSymbols:
+    """The backward pass with names (deck 001): ``grad_output`` δy labels (C_out, H_out,
+    W_out); ``grad_input`` one formula per input cell (vec order), terms δy·w ordered by
+    output cell; ``grad_kernel`` one per weight of the kernel as given, terms δy·x
+    ordered by output cell; ``grad_bias`` one per filter, the δy of its channel."""
+
+    grad_output: NDArray[np.object_]
+    grad_input: list[Formula]
+    grad_kernel: list[Formula]
+    grad_bias: list[list[str]]
+
+
+def backward_symbols(result: Conv2dResult, taps: Taps) -> BackwardSymbols:
+    """δx, δw and δb as sums of named terms, read from the same table as C.
+
+    >>> from engine.conv import conv2d
+    >>> from engine.matrix import tap_table
+    >>> r = conv2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 2], [3, 4]], flip_kernel=True)
+    >>> backward_symbols(r, tap_table(r)).grad_input[4].text
+    'δy₁₁·w₁₁ + δy₁₂·w₁₂ + δy₂₁·w₂₁ + δy₂₂·w₂₂'
+    """
+    x = labels("x", unpadded_input(result).shape, channel_axes=1).ravel()
+    w = labels("w", taps.kernel.shape, channel_axes=2)
+    dy = labels("δy", result.output.shape, channel_axes=1)
+    dy_flat = dy.ravel()
+    dx = group_terms(taps.source, dy_flat[taps.out], w.ravel()[taps.weight], len(x))
+    dw = group_terms(taps.weight, dy_flat[taps.out], x[taps.source], w.size)
+    return BackwardSymbols(
+        grad_output=dy,
+        grad_input=formulas(labels("δx", unpadded_input(result).shape, channel_axes=1), dx),
+        grad_kernel=formulas(labels("δw", taps.kernel.shape, channel_axes=2), dw),
+        grad_bias=[row.ravel().tolist() for row in dy])
