@@ -47,7 +47,8 @@ def _formulas(items: list[Formula]) -> list[dict[str, Any]]:
 
 
 def matrix_body(result: Conv2dResult, m: Conv2dMatrix, symbols: MatrixSymbols | None,
-                trace: bool | TracePage) -> dict[str, Any]:
+                trace: bool | TracePage, kernel_shape: tuple[int, ...]) -> dict[str, Any]:
+    """``kernel_shape``: the kernel's shape as the request gave it (2-D, 3-D or 4-D)."""
     as_int = conv_exact(result)
     conv = conv_result(result, as_int)
     body: dict[str, Any] = {k: conv[k] for k in _CONV_FIELDS}
@@ -59,7 +60,7 @@ def matrix_body(result: Conv2dResult, m: Conv2dMatrix, symbols: MatrixSymbols | 
     body["x_conv"] = lists(m.x_conv, as_int)
     body["kernel_row"] = lists(m.kernel_row, as_int)
     body["w_conv"] = None if not result.flip_kernel else {
-        "rotated_kernel": lists(_shaped(result.kernel, 4), as_int),
+        "rotated_kernel": lists(result.kernel.reshape(kernel_shape), as_int),
         "note": "True convolution: W_conv is C. Each row is the kernel rotated 180° laid "
                 "over its window (deck 001), while X_conv and kernel_row keep the kernel's "
                 "order as given."}
@@ -78,7 +79,7 @@ def matrix_body(result: Conv2dResult, m: Conv2dMatrix, symbols: MatrixSymbols | 
     body["note"] = MATRIX_NOTE
     body["symbolic"] = None if symbols is None else {
         "input": _shaped(symbols.input, result.input_rank).tolist(),
-        "kernel": symbols.kernel.tolist(), "matrix_values": symbols.values,
+        "kernel": symbols.kernel.reshape(kernel_shape).tolist(), "matrix_values": symbols.values,
         "matrix_dense": None if symbols.dense is None else symbols.dense.tolist(),
         "x_conv": symbols.x_conv.tolist(), "kernel_row": symbols.kernel_row.tolist(),
         "output": _formulas(symbols.output)}

@@ -63,7 +63,8 @@ def _matrix(request: MatrixRequest) -> bytes:
         result = run_conv2d(plan)
         m = conv2d_matrix(result, dense_limit=LIMITS.max_dense_matrix_cells)
         symbols = matrix_symbols(result, m) if request.symbolic else None
-        return orjson.dumps(matrix_body(result, m, symbols, request.trace))
+        return orjson.dumps(matrix_body(result, m, symbols, request.trace,
+                                       np.shape(request.kernel)))
 
 
 @router.post("/conv2d/backward", response_model=BackwardResponse, responses=ERROR_RESPONSES,

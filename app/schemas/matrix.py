@@ -74,7 +74,8 @@ class Identity(BaseModel):
 class WConv(BaseModel):
     """Deck 001's W_conv for true convolution: C, whose rows are the rotated kernel."""
 
-    rotated_kernel: list[Any] = Field(description="The kernel rotated 180°, as applied.")
+    rotated_kernel: list[Any] = Field(description="The kernel rotated 180°, as applied, "
+                                                  "shaped like the kernel as given.")
     note: str
 
 
@@ -91,7 +92,7 @@ class MatrixSymbols(BaseModel):
     """The matrix view with names instead of numbers."""
 
     input: list[Any] = Field(description="Labels shaped like the input.")
-    kernel: list[Any] = Field(description="Labels shaped (C_out, C_in/groups, kH, kW).")
+    kernel: list[Any] = Field(description="Labels shaped like the kernel as given.")
     matrix_values: list[str] = Field(description="One label per entry of the coordinate list.")
     matrix_dense: list[list[str]] | None = Field(description="Dense C with \"0\" elsewhere.")
     x_conv: list[list[str]] = Field(description="X_conv; \"0\" for a zero of the padding.")
