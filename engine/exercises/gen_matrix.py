@@ -70,8 +70,9 @@ def c_row(rng: np.random.Generator, difficulty: int) -> Draft:
               f"{padding}) is the matrix product vec(Y) = C·vec(X), where vec unrolls row by "
               f"row. Write row {p} of C (the row of output cell Y[{p // wo}, {p % wo}]), "
               f"{h * w} numbers.")
-    return Draft("A row of the convolution matrix C", prompt,
-                 tuple(_givens(x, k, stride, padding, flip, with_input=False)),
+    givens = (*_givens(x, k, stride, padding, flip, with_input=False),
+              Given("row", "row of C", p, str(p)))
+    return Draft("A row of the convolution matrix C", prompt, givens,
                  Answer("vector", f"C[{p}, :]", row.copy(), labels=labels), tuple(steps),
                  TOLERANCE)
 
@@ -100,8 +101,9 @@ def im2col_row(rng: np.random.Generator, difficulty: int) -> Draft:
               f"row), one column per output cell (row by row), so that Y = "
               f"kernel_row · X_conv. Write row {t} of X_conv, the values multiplied by "
               f"K[{t // kn}, {t % kn}].")
-    return Draft("A row of im2col (X_conv)", prompt,
-                 tuple(_givens(x, k, stride, padding, flip, with_input=True)),
+    givens = (*_givens(x, k, stride, padding, flip, with_input=True),
+              Given("row", "row of X_conv", t, str(t)))
+    return Draft("A row of im2col (X_conv)", prompt, givens,
                  Answer("vector", f"X_conv[{t}, :]", row.copy(), labels=labels),
                  tuple(steps), TOLERANCE)
 
