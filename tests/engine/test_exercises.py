@@ -1,0 +1,332 @@
+"""Exercise ids, reproducibility across processes, grading, and the export formats."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.errors import InputError
+from engine.exercises import (
+    MAX_SEED,
+    TYPES,
+    Answer,
+    ExerciseId,
+    ExerciseIdError,
+    exercise,
+    generate,
+    parse_id,
+    worksheet,
+)
+from engine.exercises.export import Worksheet, export, public, solution
+from engine.exercises.export_gift import escape
+from engine.exercises.grading import NotANumber, check, parse_number
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# --- ids -------------------------------------------------------------------------------
+
+def test_an_id_round_trips_and_names_its_parts() -> None:
+    eid = parse_id("conv-output.2.12345.v1")
+    assert eid == ExerciseId("conv-output", 2, 12345, 1)
+    assert str(eid) == "conv-output.2.12345.v1"
+    assert exercise("conv-output.2.12345.v1").id == "conv-output.2.12345.v1"
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("conv-output", "not an exercise id"),
+    ("conv-output.2.12345", "not an exercise id"),
+    ("Conv-Output.2.1.v1", "not an exercise id"),
+    ("conv-output.2.-1.v1", "not an exercise id"),
+    ("conv-output.2.1.v1 ", "not an exercise id"),
+    ("conv-output.4.1.v1", "difficulty must be 1, 2 or 3, got 4"),
+    ("conv-output.0.1.v1", "difficulty must be 1, 2 or 3, got 0"),
+    ("conv-output.2.007.v1", "leading zero"),
+    (f"conv-output.2.{MAX_SEED + 1}.v1", f"seed must be 0 … {MAX_SEED}"),
+    ("conv-output.2.1.v0", "version must be at least 1"),
+    ("x" * 65, "more than the 64"),
+])
+def test_malformed_ids_are_refused_naming_the_part(text: str, words: str) -> None:
+    with pytest.raises(ExerciseIdError, match=words) as info:
+        exercise(text)
+    assert info.value.malformed and info.value.field == "exercise_id"
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("conv-outputs.2.1.v1", "unknown exercise type 'conv-outputs'"),
+    ("conv-output.2.1.v2", "conv-output has generator version v1, not v2"),
+])
+def test_unknown_types_and_versions_are_not_found(text: str, words: str) -> None:
+    with pytest.raises(ExerciseIdError, match=words) as info:
+        exercise(text)
+    assert not info.value.malformed
+
+
+def test_generate_and_worksheet_check_their_arguments() -> None:
+    with pytest.raises(InputError, match="type: unknown exercise type 'nope'"):
+        generate("nope", 1, 0)
+    with pytest.raises(InputError, match="difficulty: must be 1, 2 or 3, got 5"):
+        generate("conv-size", 5, 0)
+    with pytest.raises(InputError, match="count: must be 1 … 200"):
+        worksheet(None, 1, 0, 201)
+    ids = [e.id for e in worksheet("pool-output", 2, MAX_SEED - 1, 3)]
+    assert ids == [f"pool-output.2.{MAX_SEED - 1}.v1", f"pool-output.2.{MAX_SEED}.v1",
+                   "pool-output.2.0.v1"]
+    mixed = worksheet(None, 3, 10, len(TYPES) + 1)
+    assert [e.type for e in mixed] == [*TYPES, next(iter(TYPES))]
+    assert [e.seed for e in mixed] == list(range(10, 11 + len(TYPES)))
+
+
+def test_the_seed_decides_the_exercise() -> None:
+    a, b = generate("conv-output", 2, 1), generate("conv-output", 2, 2)
+    assert public(a)["givens"] != public(b)["givens"]
+    assert public(generate("conv-output", 2, 1)) == public(a)
+
+
+PROBE = """
+import json, sys
+from engine.exercises import TYPES, generate
+from engine.exercises.export import public, solution
+out = {}
+for kind in TYPES:
+    for level in (1, 2, 3):
+        e = generate(kind, level, 987654321 + level)
+        out[e.id] = [public(e), solution(e)]
+print(json.dumps(out, sort_keys=True))
+"""
+
+
+def test_exercises_are_the_same_in_another_process() -> None:
+    """A fresh interpreter (its own hash seed) draws the very same exercises."""
+    env = {"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True, env=env)
+    theirs = json.loads(done.stdout)
+    ours = {}
+    for kind in TYPES:
+        for level in (1, 2, 3):
+            e = generate(kind, level, 987654321 + level)
+            ours[e.id] = [public(e), solution(e)]
+    assert len(ours) == 3 * len(TYPES)
+    assert json.loads(json.dumps(ours, sort_keys=True)) == theirs
+
+
+# --- grading ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("15/9", 15 / 9), ("-3/4", -0.75), ("3/-4", -0.75), ("−2", -2.0), (" 1.5 ", 1.5),
+    ("1,5", 1.5), (".5", 0.5), ("2e-1", 0.2), (7, 7.0), (2.25, 2.25), ("+4", 4.0),
+])
+def test_numbers_may_be_fractions_decimals_or_json_numbers(text: object, value: float) -> None:
+    assert parse_number(text) == pytest.approx(value, abs=1e-15)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("abc", "is not a number"), ("1/0", "divides by zero"), ("", "is empty"),
+    (True, "true is not a number"), (None, "null is not a number"), ([1], "got a list"),
+    ({"a": 1}, "got an object"), ("nan", "is not a number"), ("1e999", "too large"),
+    (10**400, "too large"), ("1" * 100, "longer than 64"), ("1/2/3", "is not a number"),
+])
+def test_unreadable_numbers_say_why(text: object, words: str) -> None:
+    with pytest.raises(NotANumber, match=words):
+        parse_number(text)
+
+
+GRID = Answer("grid", "Y", np.array([[52.0, -3.0], [15 / 9, 0.25]]))
+
+
+def test_a_grid_is_graded_cell_by_cell_with_fractions_and_tolerance() -> None:
+    grade = check(GRID, [["52", -3], ["15/9", 0.255]], 0.01)
+    assert (grade.status, grade.score, grade.right, grade.total) == ("correct", 1.0, 4, 4)
+    grade = check(GRID, [[52, 3], [1.67, "1/4"]], 0.01)   # a sign slip, 1.67 within 0.01
+    assert grade.status == "partial" and grade.score == 0.75
+    assert grade.cells.tolist() == [[True, False], [True, True]]
+    grade = check(GRID, [[52, -3], [1.7, 0.25]], 0.01)    # 1.7 is 0.033 away
+    assert grade.cells.tolist() == [[True, True], [False, True]]
+    assert check(GRID, [[0, 0], [0, 0]], 0.01).status == "incorrect"
+    assert check(GRID, [[0, 0], [0, 0]], 0.01).score == 0.0
+
+
+def test_zero_tolerance_still_accepts_the_exact_fraction() -> None:
+    key = Answer("scalar", "Y[0, 0]", np.array(10 / 9))
+    assert check(key, "10/9", 0.0).status == "correct"
+    assert check(key, "1.111", 0.0).status == "incorrect"
+
+
+@pytest.mark.parametrize(("given", "index", "words"), [
+    ([[52, -3], [1, "x"]], [1, 1], "'x' is not a number"),
+    ([[52, -3], [1, None]], [1, 1], "null is not a number"),
+    ([[52, -3], [1]], [], "expected a 2×2 grid (2 rows of 2 numbers): the lists at nesting "
+                          "level 2 differ in length ([1, 2])"),
+    ([[52, -3, 1], [1, 2, 3]], [], "expected a 2×2 grid (2 rows of 2 numbers), got 2×3"),
+    ([52, -3, 1, 2], [], "got a number where a list belongs (nesting level 2)"),
+    ([[[52]], [[1]]], [], "got a list where a number belongs (nesting level 3)"),
+    ("52 -3 1 2", [], "got text where a list belongs"),
+    ({"Y": 1}, [], "got an object where a list belongs"),
+])
+def test_malformed_grids_are_format_errors_not_wrong_answers(given: object, index: list[int],
+                                                             words: str) -> None:
+    grade = check(GRID, given, 0.01)
+    assert grade.status == "format_error" and grade.score is None and grade.cells is None
+    assert list(grade.problems[0].index) == index
+    assert words in grade.problems[0].message
+
+
+def test_a_shape_answer_never_gives_its_values_away_in_a_format_error() -> None:
+    key = Answer("vector", "output size", np.array([7.0, 5.0]), labels=("height", "width"))
+    grade = check(key, [7, 5, 1], 0)
+    assert grade.status == "format_error"
+    message = grade.problems[0].message
+    assert message == "expected a list of 2 numbers [height, width], got 3 entries"
+    assert "7" not in message and "5" not in message
+    assert check(key, [7, "5"], 0).status == "correct"
+    assert check(key, [7, 6], 0).cells.tolist() == [True, False]
+
+
+def test_a_hidden_size_is_graded_wrong_not_revealed() -> None:
+    key = Answer("grid", "Y", np.zeros((3, 3)), reveal_shape=False)
+    grade = check(key, [[0, 0], [0, 0]], 0.01)
+    assert grade.status == "incorrect" and grade.score == 0.0
+    assert "3" not in grade.message and "2×2" in grade.message
+    assert check(key, [[0] * 3] * 3, 0.01).status == "correct"
+    assert "3×3" not in check(key, [[0, 0], [0]], 0.01).problems[0].message
+
+
+def test_scalars_take_one_number() -> None:
+    key = Answer("scalar", "Y[1, 2]", np.array(52.0))
+    assert check(key, 52, 0.01).status == "correct"
+    assert check(key, "52.004", 0.01).status == "correct"
+    assert check(key, 51, 0.01).status == "incorrect"
+    assert check(key, [52], 0.01).status == "format_error"
+
+
+@pytest.mark.parametrize("kind", list(TYPES))
+def test_every_solution_grades_as_correct_and_a_perturbed_one_does_not(kind: str) -> None:
+    for seed in range(30):
+        e = generate(kind, 1 + seed % 3, seed)
+        sol = solution(e)
+        for form in (sol["answer"], sol["answer_text"]):
+            grade = check(e.answer, json.loads(json.dumps(form)), e.tolerance)
+            assert grade.status == "correct" and grade.score == 1.0, e.id
+        wrong = np.array(e.answer.value, dtype=float)
+        flat = wrong.reshape(-1)
+        cell = seed % flat.size
+        flat[cell] += 1
+        grade = check(e.answer, wrong.tolist(), e.tolerance)
+        assert grade.score == pytest.approx(1 - 1 / flat.size)
+        assert np.flatnonzero(~grade.cells.reshape(-1)).tolist() == [cell]
+
+
+# --- exports ---------------------------------------------------------------------------
+
+BLANK = re.compile(r"\{1:NUMERICAL:=(-?\d+(?:\.\d+)?):(\d+(?:\.\d+)?)\}")
+SHEET = Worksheet(worksheet(None, 2, 100, 50), None, 2, 100, True)
+
+
+def test_moodle_xml_is_well_formed_with_categories_and_questions() -> None:
+    root = ET.fromstring(export(SHEET, "moodle"))
+    assert root.tag == "quiz"
+    questions = root.findall("question")
+    categories = [q for q in questions if q.get("type") == "category"]
+    assert [c.findtext("category/text") for c in categories] == [
+        f"$course$/top/convviz/{t}" for t in dict.fromkeys(e.type for e in SHEET.exercises)]
+    real = [q for q in questions if q.get("type") != "category"]
+    assert len(real) == 50
+    by_id = {q.findtext("idnumber"): q for q in real}
+    for e in SHEET.exercises:
+        q = by_id[e.id]
+        text = q.findtext("questiontext/text")
+        assert e.prompt.replace("'", "&#x27;").replace('"', "&quot;") in text
+        if e.answer.kind == "scalar":
+            assert q.get("type") == "numerical"
+            assert float(q.findtext("answer/text")) == pytest.approx(float(e.answer.value))
+            assert float(q.findtext("answer/tolerance")) == e.tolerance
+            assert q.find("answer").get("fraction") == "100"
+        else:
+            assert q.get("type") == "cloze"
+            blanks = BLANK.findall(text)
+            assert [float(v) for v, _ in blanks] == pytest.approx(
+                e.answer.value.reshape(-1).tolist(), abs=1e-9)
+            assert {float(t) for _, t in blanks} == {e.tolerance}
+            assert text.count("{") == len(blanks)   # nothing else looks like a Cloze blank
+        assert q.findtext("generalfeedback/text").startswith("<ol><li>")
+
+
+def test_a_shape_question_in_moodle_shows_two_blanks_not_a_grid() -> None:
+    e = generate("conv-size", 2, 5)
+    root = ET.fromstring(export(Worksheet([e], "conv-size", 2, 5, False), "moodle"))
+    text = root.find("question[@type='cloze']/questiontext/text").text
+    assert "<table" not in text
+    assert re.findall(r"<p>(height|width): \{1:NUMERICAL:=\d+:0\}</p>", text) == [
+        "height", "width"]
+
+
+GIFT_SPECIAL = r"[~=#{}:\\]"
+GIFT_TEXT = rf"(?:[^~=#{{}}:\\\n]|\\{GIFT_SPECIAL})*"
+GIFT_NUMERICAL = re.compile(
+    rf"::({GIFT_TEXT})::\[html\]({GIFT_TEXT})\{{#(-?\d+(?:\.\d+)?):(\d+(?:\.\d+)?)\}}")
+
+
+def test_gift_follows_the_grammar_for_numerical_questions() -> None:
+    text = export(SHEET, "gift")
+    blocks = [b.strip("\n") for b in text.split("\n\n") if b.strip()]
+    questions = [b for b in blocks if not b.startswith(("//", "$CATEGORY:"))]
+    assert all(b.startswith("$CATEGORY: $course$/top/convviz/") for b in blocks
+               if b.startswith("$"))
+    expected = sum(e.answer.value.size for e in SHEET.exercises)
+    assert len(questions) == expected
+    values = []
+    for block in questions:
+        match = GIFT_NUMERICAL.fullmatch(block)
+        assert match, block[:200]
+        values.append(float(match.group(3)))
+    keys = [v for e in SHEET.exercises for v in e.answer.value.reshape(-1)]
+    assert sorted(values) == pytest.approx(sorted(keys), abs=1e-9)
+
+
+def test_gift_escapes_every_special_character() -> None:
+    assert escape("~=#{}:\\") == "\\~\\=\\#\\{\\}\\:\\\\"
+    assert escape("a\nb") == "a\\nb"
+    e = generate("transposed-output", 1, 0)   # its prompt has a colon
+    assert ":" in e.prompt
+    assert "conv_transpose2d does\\: each" in export(Worksheet([e], None, 1, 0, False), "gift")
+
+
+def test_markdown_has_latex_matrices_and_an_optional_answer_key() -> None:
+    e = generate("pool-output", 1, 3)
+    with_key = export(Worksheet([e], None, 1, 3, True), "markdown")
+    without = export(Worksheet([e], None, 1, 3, False), "markdown")
+    x = e.given("input")
+    assert f"X = \\begin{{bmatrix}} {' & '.join(map(str, x[0]))} \\\\" in without
+    assert "# Answers" in with_key and "# Answers" not in without
+    assert e.steps[-1] in with_key and e.steps[-1] not in without
+
+
+def test_markdown_writes_fractions_as_latex() -> None:
+    from engine.exercises.export_markdown import latex_number
+    assert latex_number(15 / 9) == "\\frac{5}{3}"
+    assert latex_number(-0.25) == "-\\frac{1}{4}"
+
+
+@pytest.mark.parametrize("format", ["json", "markdown", "moodle", "gift"])
+def test_a_worksheet_of_50_exports_in_every_format(format: str) -> None:
+    body = export(SHEET, format)
+    if format == "json":
+        assert isinstance(body, dict) and body["count"] == 50
+        assert [x["id"] for x in body["exercises"]] == [e.id for e in SHEET.exercises]
+        assert all(x["solution"]["answer"] is not None for x in body["exercises"])
+    else:
+        assert isinstance(body, str)
+        assert all(e.id in body for e in SHEET.exercises)
+
+
+def test_unknown_export_format_is_refused() -> None:
+    with pytest.raises(InputError, match="format: must be one of json, markdown"):
+        export(SHEET, "pdf")
