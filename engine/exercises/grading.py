@@ -176,8 +176,9 @@ def check(answer: Answer, given: Any, tolerance: float) -> Grade:
         if found != expected:
             dims = "×".join(map(str, found))
             if answer.reveal_shape:
+                got = f"{found[0]} entries" if rank == 1 else f"a {dims} grid"
                 return _format_error(total, (FormatProblem(
-                    (), _show(given), f"expected {what}, got {dims} entries"),))
+                    (), _show(given), f"expected {what}, got {got}"),))
             return Grade("incorrect", 0.0, None, 0, total, (),
                          f"Your grid is {dims}: that is not the size of the answer.")
         shape = expected

@@ -165,7 +165,7 @@ def test_zero_tolerance_still_accepts_the_exact_fraction() -> None:
     ([[52, -3], [1, None]], [1, 1], "null is not a number"),
     ([[52, -3], [1]], [], "expected a 2×2 grid (2 rows of 2 numbers): the lists at nesting "
                           "level 2 differ in length ([1, 2])"),
-    ([[52, -3, 1], [1, 2, 3]], [], "expected a 2×2 grid (2 rows of 2 numbers), got 2×3"),
+    ([[52, -3, 1], [1, 2, 3]], [], "expected a 2×2 grid (2 rows of 2 numbers), got a 2×3 grid"),
     ([52, -3, 1, 2], [], "got a number where a list belongs (nesting level 2)"),
     ([[[52]], [[1]]], [], "got a list where a number belongs (nesting level 3)"),
     ("52 -3 1 2", [], "got text where a list belongs"),
