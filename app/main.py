@@ -18,7 +18,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from app import __version__, errors
 from app.bodylimit import BodyLimit
@@ -26,6 +25,7 @@ from app.limits import LIMITS
 from app.paths import STATIC
 from app.routers import api, exercises, matrix, pages, pool, transposed
 from app.security import SecurityHeaders
+from app.staticfiles import MemoryStaticFiles
 
 _OFFLINE = Path(fastapi_offline.__file__).parent / "static"
 # Third-party assets served from installed packages: lecture halls have no internet.
@@ -104,14 +104,15 @@ def create_app() -> FastAPI:
                               redoc_favicon_url="/static/vendor/favicon.png",
                               with_google_fonts=False)
 
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # From memory: no thread hops under load, no request path reaches the disk.
+    app.mount("/static", MemoryStaticFiles(STATIC), name="static")
     # Middleware, innermost first: the last added sees a request first.
     origins = [o.strip() for o in os.environ.get("CONVVIZ_CORS_ORIGINS", "").split(",")
                if o.strip()]
     if origins:  # CORS is off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["content-type"])
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(BodyLimit, max_bytes=LIMITS.max_body_bytes)
     app.add_middleware(SecurityHeaders)  # outermost: refusals (413, CORS preflight) get them too
     return app

@@ -274,3 +274,24 @@ def test_static_files_are_still_served(server: Server) -> None:
     assert status == 200 and len(body) > 1_000_000
     status, body = raw_get(server, "/static/vendor/swagger-ui.css")
     assert status == 200 and gzip.compress(body)
+
+
+def test_static_files_come_from_memory_with_etag_gzip_and_head(client: TestClient) -> None:
+    from app.paths import STATIC
+
+    on_disk = (STATIC / "css" / "lab.css").read_bytes()
+    first = client.get("/static/css/lab.css", headers={"accept-encoding": "gzip"})
+    assert first.status_code == 200 and first.content == on_disk
+    assert first.headers["content-encoding"] == "gzip"
+    assert first.headers["content-type"] == "text/css; charset=utf-8"
+    assert int(first.headers["content-length"]) < len(on_disk) / 2
+    again = client.get("/static/css/lab.css", headers={"if-none-match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    head = client.head("/static/js/lab.js", headers={"accept-encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert int(head.headers["content-length"]) == (STATIC / "js" / "lab.js").stat().st_size
+    post = client.post("/static/js/lab.js")
+    assert post.status_code == 405 and post.json()["detail"][0]["type"] == "http_405"
+    assert client.get("/static/js").status_code == 404
+    assert client.get("/static/").status_code == 404
