@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.limits import check_sizes
+from app.limits import check_sizes, check_windows
 from app.render import page, trace_info
 from app.schemas.common import ERROR_RESPONSES
 from app.schemas.pool import (
@@ -50,6 +50,7 @@ def _pool(request: PoolParams) -> Pool2dResult:
     cells = x3.shape[0] * out[0] * out[1]
     check_sizes("kernel_size", input_cells=x3.size, output_cells=cells,
                 work=cells * k[0] * k[1], channels=x3.shape[0])
+    check_windows("kernel_size", cells * k[0] * k[1])
     return pool2d(x, mode=request.mode, kernel_size=k, stride=s, padding=p, dilation=d,
                   ceil_mode=request.ceil_mode, count_include_pad=request.count_include_pad)
 
@@ -121,7 +122,9 @@ def _backward_body(request: PoolBackwardRequest) -> bytes:
     grad_input = pool2d_backward(result, request.grad_output)
     grad = (np.ones(result.output.shape) if request.grad_output is None
             else np.asarray(request.grad_output, dtype=np.float64).reshape(result.output.shape))
-    span = page(request.trace, result.output.size, 1)
+    # avg routes each gradient to every tap of its window: that many items per step.
+    kh, kw = result.index_map.kernel_size
+    span = page(request.trace, result.output.size, kh * kw if result.mode == "avg" else 1)
     routes: list[dict[str, Any]] = []
     if span is not None:
         t = pool2d_trace(result, start=span[0], limit=span[1])
