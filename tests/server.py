@@ -15,6 +15,7 @@ forever), then SIGKILL to the whole process group if it is still there.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -45,6 +46,17 @@ class Server(str):
     @property
     def url(self) -> str:
         return str(self)
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, even by SIGKILL (Linux).
+
+    The server runs in its own session (so that a kill reaches its workers), which
+    also shields it from a Ctrl-C or a ``timeout`` aimed at the test run: without
+    this it would outlive an interrupted run.
+    """
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -114,7 +126,8 @@ def running_server(*, env: Mapping[str, str] | None = None, workers: int = 1,
         log = Path(tmp) / "server.log"
         with log.open("wb") as out:
             process = subprocess.Popen(argv, cwd=cwd or ROOT, env=full_env, stdout=out,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+                                       stderr=subprocess.STDOUT, start_new_session=True,
+                                       preexec_fn=_die_with_parent)
         server = Server(port, process)
         try:
             wait_until_healthy(server, process, log, startup_timeout)
