@@ -24,7 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
-FIGURE = re.compile(r"ratio|target|×|MISSED|saturated", re.I)
+# A line states a figure when it gives a ratio ("ratio 0.47", "× 5.52", "832× health")
+# or a target; "1024×1024" is a size, not a ratio.
+FIGURE = re.compile(r"ratio|target|MISSED|saturat|\d× |× \d", re.I)
 
 
 def run(name: str, argv: list[str], timeout: float) -> tuple[int, list[str], float]:
