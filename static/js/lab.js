@@ -127,6 +127,9 @@ function render() {
   const focus = lab.hover || lab.pinned;
   const need = focus && focus.kind === 'out' ? stepIndex(lab.resp, focus.out) : player.index;
   stage.show(lab.store, lab.links, player.index, focus);
+  // One mark, replaced each frame: benchmarks/bench_lab.py times repaints from it.
+  performance.clearMarks('convviz:render');
+  performance.mark('convviz:render');
   if (!lab.store.has(need)) fetchPage(need);
   else if (!lab.store.complete()) fetchPage(Math.min(lab.store.total - 1, need + 64), true);
 }
