@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, sync_playwright
 
-from tests.server import running_server  # noqa: E402
+from tests.server import running_server
 
 REPEAT = 30
 
@@ -45,7 +45,8 @@ NEXT_FRAME = """(t0) => new Promise((resolve) => requestAnimationFrame(
 STEP = """async () => {
   const t0 = performance.now();
   document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-  return await new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now() - t0)));
+  return await new Promise((resolve) => requestAnimationFrame(
+    () => resolve(performance.now() - t0)));
 }"""
 
 EMPTY_FRAME = """() => new Promise((resolve) => {

@@ -47,7 +47,7 @@ def test_keyboard_steps_forward_and_back_through_the_formula(lab: Page) -> None:
     lab.locator("body").click(position={"x": 5, "y": 5})
     lab.keyboard.press("ArrowRight")
     expect(lab.locator("[data-player=counter]")).to_have_text("Step 2 of 4")
-    # h₁₂: the window over columns 4–6 of rows 1–3: 1·1 + 6·2 + 3·2 + 0·2 + 9·1 + 8·2 + 1·2 + 2·2 + 4·1.
+    # h₁₂: the window over columns 4–6 of rows 1–3.
     expect(lab.locator('[data-f="cell"]')).to_have_text("h₁₂")
     expect(lab.locator(FORMULA)).to_have_text(
         "1·1 + 6·2 + 3·2 + 0·2 + 9·1 + 8·2 + 1·2 + 2·2 + 4·1 = 54")
@@ -90,7 +90,8 @@ def test_pasting_a_matrix_as_text(lab: Page) -> None:
     editor.locator('button[data-edit="apply"]').click()
     kernel = lab.locator('[data-editor="kernel"]')
     kernel.locator('button[data-edit="text"]').click()
-    kernel.locator('textarea[data-edit="text"]').fill(r"\begin{pmatrix} 1 & 0 \\ 0 & -1 \end{pmatrix}")
+    latex = r"\begin{pmatrix} 1 & 0 \\ 0 & -1 \end{pmatrix}"
+    kernel.locator('textarea[data-edit="text"]').fill(latex)
     kernel.locator('button[data-edit="apply"]').click()
     lab.locator('[data-param="stride.h"]').fill("1")
     lab.locator('[data-param="stride.w"]').fill("1")
