@@ -1,6 +1,13 @@
-"""HTML pages."""
+"""HTML pages: the lab's views, one page each, sharing base.html and the ES modules.
+
+Each page names its JSON twin (the API endpoint it renders) and restores its
+state from the URL. ``VIEWS`` is also the navigation bar, in this order.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -13,7 +20,27 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=TEMPLATES)
 
 
-@router.get("/", response_class=HTMLResponse)
-async def lab(request: Request) -> HTMLResponse:
-    """The convolution lab; its JSON twin is POST /api/conv2d (linked from the page)."""
-    return templates.TemplateResponse(request, "lab.html", {"examples": EXAMPLES})
+@dataclass(frozen=True)
+class View:
+    path: str
+    template: str
+    title: str
+    twin: str  # the API endpoint this page renders
+
+
+VIEWS = (
+    View("/", "lab.html", "Convolution", "POST /api/conv2d"),
+)
+
+
+def _page(view: View) -> Callable[[Request], Awaitable[HTMLResponse]]:
+    async def page(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, view.template, {
+            "examples": EXAMPLES, "views": VIEWS, "current": view.path, "twin": view.twin})
+    page.__doc__ = f"{view.title}; its JSON twin is {view.twin}."
+    return page
+
+
+for _view in VIEWS:
+    router.add_api_route(_view.path, _page(_view), methods=["GET"], response_class=HTMLResponse,
+                         name=f"page:{_view.path}")
