@@ -70,14 +70,18 @@ def pair_lists(rows: NDArray[np.intp], cols: NDArray[np.intp], n_cols: int) -> A
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(when: bool = True) -> Iterator[None]:
     """Pause the cyclic collector while building a big acyclic response.
 
     A 16,000-step trace allocates ~500,000 lists; the collector would walk
     them again and again (measured: 10× slower). Nothing built here forms a
-    cycle, and reference counting still frees it all.
+    cycle, and reference counting still frees it all. ``when`` false skips the
+    pause: for a small response the lock and the switch cost more than they save.
     """
     global _pauses
+    if not when:
+        yield
+        return
     with _lock:
         _pauses += 1
         gc.disable()

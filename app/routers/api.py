@@ -68,7 +68,7 @@ async def conv2d(request: Conv2dRequest) -> Response:
 
 
 def _conv2d_body(plan: Conv2dPlan, trace: bool | TracePage) -> bytes:
-    with gc_paused():
+    with gc_paused(when=plan.multiply_adds > _INLINE_WORK // 100):
         result = run_conv2d(plan)
         as_int = conv_exact(result)
         body = conv_result(result, as_int)
