@@ -21,6 +21,7 @@ _DIAG7 = [[0.5, 1, 1, 1, 1, 1, 1], [1, 0.5, 0, 0, 0, 0, 0], [0, 0, 0.5, 1, 1, 1,
 _T3 = [[1, 3, 2], [2, 5, 6], [7, 1, 3]]
 _TK = [[0, 1], [3, 2]]
 _EDGE = [[10, 10, 10, 0, 0, 0] for _ in range(6)]
+_FMAP = [[9, -9, 7], [2, 5, 6], [-7, 9, -10]]  # deck 004: A5 ∗ W3 + b, stride 1
 
 
 def _example(id: str, name: str, deck: str, description: str, op: str,
@@ -79,6 +80,15 @@ EXAMPLES: list[dict[str, Any]] = [
              "conv2d", {"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
                         "kernel": [[1, 2], [3, 4]], "flip_kernel": True},
              [[23, 33], [53, 63]]),
+    *[_example(f"pool-{mode}", f"{word} pooling of a feature map", "004",
+               f"Deck 004 pools with max, mean or min (its figure's numbers did not survive "
+               f"the OCR): here a 2×2 window, stride 1, over the deck's own feature map, the "
+               f"output of the bias example ({word.lower()} of each window).",
+               "pool2d", {"input": _FMAP, "mode": mode, "kernel_size": 2, "stride": 1},
+               expected)
+      for mode, word, expected in (("max", "Max", [[9, 7], [9, 9]]),
+                                   ("avg", "Mean", [[1.75, 2.25], [2.25, 2.5]]),
+                                   ("min", "Min", [[-9, -9], [-7, -10]]))],
 ]
 
 KERNELS: list[dict[str, Any]] = [
