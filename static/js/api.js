@@ -30,3 +30,13 @@ export const conv2d = (body, signal) => call('POST', '/api/conv2d', body, signal
 
 /** GET /api/presets: {examples, kernels}. */
 export const presets = () => call('GET', '/api/presets');
+
+/** The exercise API: the types, one exercise, grading an answer, the worked solution. */
+const exercisePath = (id) => `/api/exercises/${encodeURIComponent(id)}`;
+export const exerciseTypes = () => call('GET', '/api/exercises/types');
+export const exercise = (id) => call('GET', exercisePath(id));
+export const checkAnswer = (id, answer) => call('POST', `${exercisePath(id)}/check`, { answer });
+export const exerciseSolution = (id) => call('GET', `${exercisePath(id)}/solution`);
+
+/** POST /api/shape: output-size arithmetic only. */
+export const shape = (body, signal) => call('POST', '/api/shape', body, signal);
