@@ -71,6 +71,41 @@ const BUILDERS = {
   },
 };
 
+// The matrix and backward pages read the lab's parameters (matrix-url.js),
+// the backward page also the output gradient (grad=, the lab's matrix codec).
+const matrixLink = (view, g, input, text, step = 0) => ({ view,
+  href: `${view}${encode(labState(g, { input, kernel: g.kernel, flip: Boolean(g.flip_kernel), step }))}`,
+  text });
+const grid = (m) => m.map((row) => row.join(',')).join(';');
+
+/** The transposed page's own table (transposed.js): numbers only, so plain text is safe. */
+function transposedLink(g, input, kernel) {
+  const pairText = (v, d) => pair(v, d).join(',');
+  const parts = [`input=${grid(input)}`, `kernel=${grid(kernel)}`,
+    `stride=${pairText(g.stride, 1)}`, `padding=${pairText(g.padding, 0)}`,
+    `outpad=${pairText(g.output_padding, 0)}`, `dilation=${pairText(g.dilation, 1)}`];
+  if (g.bias !== undefined && g.bias !== 0) parts.push(`bias=${g.bias}`);
+  return [{ view: '/transposed', href: `/transposed?${parts.join('&')}`,
+    text: 'watch it animated (transposed convolution)' }];
+}
+
+Object.assign(BUILDERS, {
+  async 'c-row'(ex, sol, g) {
+    return [matrixLink('/matrix', g, filled(g.input_size, '1'), 'see it as a matrix', g.row)];
+  },
+  async 'im2col-row'(ex, sol, g) { return [matrixLink('/matrix', g, g.input, 'see it as a matrix')]; },
+  async 'backward-dx'(ex, sol, g) {
+    const link = matrixLink('/backward', g, g.input, 'watch the backward pass');
+    link.href += `&grad=${grid(g.grad_output)}`;
+    return [link];
+  },
+  async 'backward-dw'(ex, sol, g) { return BUILDERS['backward-dx'](ex, sol, g); },
+  async 'transposed-output'(ex, sol, g) { return transposedLink(g, g.input, g.kernel); },
+  async 'transposed-size'(ex, sol, g) {
+    return transposedLink(g, filled(g.input_size, '1'), filled(g.kernel_size, '1'));
+  },
+});
+
 /** The views the server has (the navigation bar lists them). */
 export function availableViews(doc = document) {
   return new Set([...doc.querySelectorAll('.views a')].map((a) => a.getAttribute('href')));
