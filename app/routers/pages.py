@@ -30,6 +30,7 @@ class View:
 
 VIEWS = (
     View("/", "lab.html", "Convolution", "POST /api/conv2d"),
+    View("/transposed", "transposed.html", "Transposed", "POST /api/conv_transpose2d"),
     View("/practice", "practice.html", "Practice", "GET /api/exercises/{id}"),
 )
 

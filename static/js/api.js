@@ -38,5 +38,18 @@ export const exercise = (id) => call('GET', exercisePath(id));
 export const checkAnswer = (id, answer) => call('POST', `${exercisePath(id)}/check`, { answer });
 export const exerciseSolution = (id) => call('GET', `${exercisePath(id)}/solution`);
 
+/** POST /api/conv_transpose2d: output, scatter trace, the equivalent convolution. */
+export const convTranspose2d = (body, signal) => call('POST', '/api/conv_transpose2d', body, signal);
+
+/** POST /api/pool2d and POST /api/max_unpool2d. */
+export const pool2d = (body, signal) => call('POST', '/api/pool2d', body, signal);
+export const maxUnpool2d = (body, signal) => call('POST', '/api/max_unpool2d', body, signal);
+
+/** POST /api/conv2d/matrix: C, im2col, kernel2row and the identities. */
+export const conv2dMatrix = (body, signal) => call('POST', '/api/conv2d/matrix', body, signal);
+
+/** POST /api/conv2d/backward: ΔX, ΔW, Δb for a ΔY, with their traces. */
+export const conv2dBackward = (body, signal) => call('POST', '/api/conv2d/backward', body, signal);
+
 /** POST /api/shape: output-size arithmetic only. */
 export const shape = (body, signal) => call('POST', '/api/shape', body, signal);

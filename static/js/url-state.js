@@ -104,3 +104,6 @@ export function save(state) {
   }, 250);
   return query;
 }
+
+/** The codecs, for pages that keep their own table of parameters (page-url.js). */
+export const codecs = { slice, matrix3, matrix4, list, text, flag };

@@ -1,0 +1,70 @@
+// The chrome every view page shares: presentation mode, copy link, the JSON
+// twin, Esc to unpin, P to present; the status line and error placement.
+
+const $ = (sel) => document.querySelector(sel);
+
+/**
+ * @param opts.url       PageUrl of the page
+ * @param opts.getState  () => the page state
+ * @param opts.changed   (what) => void, called after present toggles
+ * @param opts.unpin     () => void
+ * @param opts.endpoint  "/api/…" for the curl line
+ * @param opts.body      () => the last request body
+ */
+export function bindChrome(opts) {
+  const togglePresent = () => {
+    const s = opts.getState();
+    s.present = !s.present;
+    opts.changed('present');
+  };
+  $('[data-action-page="present"]').addEventListener('click', togglePresent);
+  $('[data-action-page="share"]').addEventListener('click', async (e) => {
+    const link = opts.url.link(opts.getState());
+    try { await navigator.clipboard.writeText(link); e.target.textContent = 'Link copied'; } catch {
+      e.target.textContent = 'Copy failed: use the address bar';
+    }
+    setTimeout(() => { e.target.textContent = 'Copy link'; }, 1800);
+  });
+  $('.twin').addEventListener('toggle', () => showTwin(opts.endpoint, opts.body()));
+  document.addEventListener('keydown', (e) => {
+    if (e.target.closest && e.target.closest('input, textarea, select')) return;
+    if (e.key === 'Escape') opts.unpin();
+    if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.metaKey && !e.altKey) togglePresent();
+  });
+}
+
+/** Present mode on the body and the button. */
+export function showPresent(on) {
+  document.body.classList.toggle('present', on);
+  $('[data-action-page="present"]').setAttribute('aria-pressed', String(on));
+}
+
+export function showTwin(endpoint, body) {
+  if (!$('.twin').open || !body) return;
+  const json = JSON.stringify(body);
+  $('[data-twin="body"]').textContent = JSON.stringify(body, null, 1).slice(0, 20000);
+  $('[data-twin="curl"]').textContent = `curl -s ${window.location.origin}${endpoint} `
+    + `-H 'content-type: application/json' -d '${json.length > 4000 ? '@body.json' : json}'`;
+}
+
+export function setStatus(text, stale = false) {
+  $('[data-status]').textContent = text;
+  $('[data-stage-root]').classList.toggle('stale', stale);
+}
+
+/**
+ * Put each error beside its field: matrix fields go to their editor, the rest
+ * to the parameter form (unknown names under "other").
+ */
+export function placeErrors(errors, editors, fields, alias = {}) {
+  const byField = {};
+  const forEditor = Object.fromEntries(Object.keys(editors).map((k) => [k, []]));
+  for (const e of errors) {
+    const name = alias[e.field] || e.field;
+    if (name in forEditor) { forEditor[name].push(e); continue; }
+    const key = fields.has(name) ? name : 'other';
+    (byField[key] = byField[key] || []).push(e.msg);
+  }
+  for (const [k, editor] of Object.entries(editors)) editor.showErrors(forEditor[k]);
+  fields.showErrors(byField);
+}
