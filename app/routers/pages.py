@@ -31,6 +31,7 @@ class View:
 VIEWS = (
     View("/", "lab.html", "Convolution", "POST /api/conv2d"),
     View("/transposed", "transposed.html", "Transposed", "POST /api/conv_transpose2d"),
+    View("/pool", "pool.html", "Pooling", "POST /api/pool2d"),
     View("/matrix", "matrix.html", "As a matrix", "POST /api/conv2d/matrix"),
     View("/practice", "practice.html", "Practice", "GET /api/exercises/{id}"),
 )

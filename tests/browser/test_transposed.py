@@ -63,7 +63,8 @@ def test_stride_1_scatter_steps_to_deck_002s_output(tpage: Page) -> None:
     # The direct convolution over the padded input with the flipped kernel agrees.
     expect(tpage.locator(EQ_OUT)).to_have_text(flat(STRIDE_1))
     expect(tpage.locator('[data-t="eq-kernel"] .cell .v')).to_have_text(["2", "3", "1", "0"])
-    expect(tpage.locator('[data-t="agree"]')).to_have_text("Cell for cell the same as the scatter’s output.")
+    expect(tpage.locator('[data-t="agree"]')).to_have_text(
+        "Cell for cell the same as the scatter’s output.")
     expect(tpage.locator('[data-t="coverage"] .cell .v')).to_have_text(
         flat([[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]]))
     expect(tpage.locator('[data-t="arithmetic"] .axis-sub').first).to_have_text(
