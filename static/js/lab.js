@@ -14,6 +14,8 @@ import { fromPreset, kernel4, syncKernelChannels, withNamedKernel } from './lab-
 const SMALL_PAGE = 4096;
 const LARGE_PAGE = 512;
 const FIELDS = { padding_mode: 'paddingMode', flip_kernel: 'flip' };
+// Lecture examples of other operations open in their own view.
+const OTHER_VIEWS = { conv_transpose2d: '/transposed', pool2d: '/pool' };
 
 const $ = (sel) => document.querySelector(sel);
 const lab = { state: null, resp: null, store: null, links: null, body: null, gen: 0,
@@ -169,7 +171,10 @@ function updateTwin(body) {
 
 function applyPreset(id) {
   const example = lab.presets.examples.find((e) => e.id === id);
-  if (!example || example.op !== 'conv2d') return;
+  if (!example) return;
+  const elsewhere = OTHER_VIEWS[example.op];
+  if (elsewhere) { window.location.assign(`${elsewhere}?preset=${encodeURIComponent(id)}`); return; }
+  if (example.op !== 'conv2d') return;
   lab.pinned = null;
   lab.state = fromPreset(example.params, { present: lab.state.present, speed: lab.state.speed,
     seed: lab.state.seed });

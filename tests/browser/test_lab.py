@@ -235,3 +235,17 @@ def test_presentation_mode_and_large_inputs(lab: Page) -> None:
     lab.keyboard.press("End")
     expect(lab.locator('[data-f="cell"]')).to_have_text("h₂₂,₂₂")
     shot(lab, "heatmap")
+
+
+def test_transposed_and_pooling_examples_open_their_views(lab: Page) -> None:
+    load_example(lab, "transposed-stride-1")
+    lab.wait_for_url("**/transposed?preset=transposed-stride-1*")
+    wait_ready(lab)
+    lab.keyboard.press("End")
+    expect(lab.locator('[data-t="output"] .grid .cell .v')).to_have_text(
+        ["0", "1", "3", "2", "3", "13", "17", "10", "6", "26", "29", "15", "21", "17", "11", "6"])
+    lab.go_back()
+    wait_ready(lab)
+    load_example(lab, "pool-max")
+    lab.wait_for_url("**/pool?preset=pool-max*")
+    expect(lab.locator("[data-player=counter]")).to_have_text("Step 1 of 4")
