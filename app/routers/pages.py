@@ -33,6 +33,7 @@ VIEWS = (
     View("/transposed", "transposed.html", "Transposed", "POST /api/conv_transpose2d"),
     View("/pool", "pool.html", "Pooling", "POST /api/pool2d"),
     View("/matrix", "matrix.html", "As a matrix", "POST /api/conv2d/matrix"),
+    View("/backward", "backward.html", "Backward", "POST /api/conv2d/backward"),
     View("/practice", "practice.html", "Practice", "GET /api/exercises/{id}"),
 )
 

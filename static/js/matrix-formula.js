@@ -65,7 +65,7 @@ export class TermPanel {
       });
       row.tail.textContent = line.tail || (line.terms.length ? '' : '0');
       row.sum.textContent = line.sum ?? '';
-      row.equals.hidden = !line.sum;
+      row.equals.textContent = line.sum ? ' = ' : '';
       row.p.classList.toggle('eq-cont', !line.label);
     });
   }

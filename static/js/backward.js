@@ -1,0 +1,152 @@
+// The backward page's entry point: the shared editors and parameters, the ΔY
+// editor kept in the output's shape (asked of POST /api/shape, typed values
+// kept where they still fit), one request to POST /api/conv2d/backward per
+// change, and one player over the ΔX scatter steps, then the ΔW steps.
+
+import * as api from './api.js';
+import { MatrixEditor } from './editor.js';
+import { parseCell } from './numbers.js';
+import { Player } from './player.js';
+import { Shell, remoteErrors } from './matrix-shell.js';
+import { BackwardStage } from './backward-view.js';
+
+const $ = (sel) => document.querySelector(sel);
+const page = { resp: null, gen: 0, timer: null, key: null, body: null, controller: null,
+  shapes: new Map(), local: [] };
+
+const shell = new Shell('backward', {
+  changed,
+  unpin: () => {},
+  errorSlots: { symbolic: showSymbolicError, grad_output: (errs) => gradEditor.showErrors(errs) },
+});
+// The ΔY editor edits state.grad through the editor's "input" behaviour.
+const gradView = {
+  get input() { return shell.state.grad; }, set input(v) { shell.state.grad = v; },
+  get seed() { return shell.state.seed; }, set seed(v) { shell.state.seed = v; },
+};
+const gradEditor = new MatrixEditor($('[data-editor="grad"]'), 'input', (what, typing) => shell.changed('grad', typing));
+const player = new Player($('[data-player-root]'), (index) => {
+  shell.state.step = String(index);
+  shell.save();
+  render();
+}, (level) => { shell.state.speed = String(level); shell.save(); });
+const stage = new BackwardStage($('[data-stage-root]'));
+
+function showSymbolicError(errors) {
+  const slot = $('[data-error-for="symbolic"]');
+  slot.textContent = errors.map((e) => e.msg).join(' ');
+  slot.hidden = errors.length === 0;
+}
+
+function updateGradEditor() {
+  gradEditor.update(gradView);
+  for (const field of gradEditor.body.querySelectorAll('input[data-r]')) {
+    const { s, r, c } = field.dataset;
+    const several = shell.state.grad.length > 1;
+    field.setAttribute('aria-label', `ΔY ${several ? `channel ${Number(s) + 1} ` : ''}row ${Number(r) + 1} column ${Number(c) + 1}`);
+  }
+}
+
+/** Give ΔY the output's shape (C_out × H_out × W_out), keeping what fits; '1' elsewhere. */
+async function fitGrad(body) {
+  const s = shell.state;
+  const req = { op: 'conv2d', input_size: [s.input[0].length, s.input[0][0].length],
+    kernel_size: [s.kernel[0][0].length, s.kernel[0][0][0].length], stride: body.stride,
+    padding: body.padding, dilation: body.dilation };
+  const key = JSON.stringify(req);
+  if (!page.shapes.has(key)) {
+    try { page.shapes.set(key, (await api.shape(req)).output_size); } catch { return; }
+  }
+  const [ho, wo] = page.shapes.get(key);
+  const old = s.grad;
+  s.grad = s.kernel.map((_, o) => Array.from({ length: ho }, (_, r) =>
+    Array.from({ length: wo }, (_, c) => old[o]?.[r]?.[c] ?? '1')));
+}
+
+function parseGrad() {
+  const errors = [];
+  const values = shell.state.grad.map((slice, ch) => slice.map((row, r) => row.map((cell, c) => {
+    const parsed = parseCell(cell);
+    if (parsed.error) errors.push({ field: 'grad_output', where: [ch, r, c], msg: parsed.error });
+    return parsed.value ?? 0;
+  })));
+  return { values, errors };
+}
+
+async function changed(what, typing, { body, errors }) {
+  const s = shell.state;
+  const gen = ++page.gen;
+  $('[data-symbolic]').checked = Boolean(s.symbolic);
+  if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
+  if (what === 'hideTodo' || what === 'present') return;
+  if (!errors.length && what !== 'grad') await fitGrad(body);
+  if (gen !== page.gen) return;
+  if (!typing || what !== 'grad') updateGradEditor();
+  shell.save();
+  const grad = parseGrad();
+  const all = [...errors, ...grad.errors];
+  shell.showErrors(all);
+  if (all.length) {
+    clearTimeout(page.timer);
+    shell.setStatus('Showing the last valid result: fix the marked fields.', true);
+    return;
+  }
+  const oneMap = !Array.isArray(body.input[0][0]) && grad.values.length === 1;
+  body.grad_output = oneMap ? grad.values[0] : grad.values;
+  body.symbolic = Boolean(s.symbolic);
+  body.trace = true;
+  body.kernel_trace = true;
+  body.full_convolution_trace = false;
+  const key = JSON.stringify(body);
+  if (key === page.key && page.resp) return;
+  page.key = key;
+  page.body = body;
+  clearTimeout(page.timer);
+  page.timer = setTimeout(send, typing ? 160 : 0);
+}
+
+async function send() {
+  const gen = ++page.gen;
+  if (page.controller) page.controller.abort();
+  page.controller = new AbortController();
+  const body = page.body;
+  updateTwin();
+  try {
+    const resp = await api.conv2dBackward(body, page.controller.signal);
+    if (gen !== page.gen) return;
+    shell.showErrors([]);
+    const stale = $('[data-stage-root]').classList.contains('stale');
+    shell.setStatus(stale ? '' : $('[data-status]').textContent);
+    page.resp = resp;
+    stage.setData(resp, body.input, body.kernel, body.symbolic);
+    player.setTotal(resp.trace.total + resp.kernel_trace.total);
+    player.set(Number(shell.state.step) || 0, true);
+    render();
+  } catch (err) {
+    if (err.name === 'AbortError' || gen !== page.gen) return;
+    if (!(err instanceof api.ApiError)) console.error(err.stack);
+    page.key = null;
+    shell.showErrors(remoteErrors(err));
+    shell.setStatus('The server refused these settings: see the message next to the field.', true);
+  }
+}
+
+function render() {
+  if (page.resp) stage.show(player.index);
+}
+
+function updateTwin() {
+  if (!$('.twin').open || !page.body) return;
+  const json = JSON.stringify(page.body);
+  $('[data-twin="body"]').textContent = JSON.stringify(page.body, null, 1).slice(0, 20000);
+  $('[data-twin="curl"]').textContent = `curl -s ${window.location.origin}/api/conv2d/backward `
+    + `-H 'content-type: application/json' -d '${json.length > 4000 ? '@body.json' : json}'`;
+}
+
+$('[data-symbolic]').addEventListener('change', (e) => {
+  shell.state.symbolic = e.target.checked;
+  shell.changed('symbolic');
+});
+$('.twin').addEventListener('toggle', updateTwin);
+
+shell.start();
