@@ -12,6 +12,7 @@ import { TermPanel } from './matrix-formula.js';
 import { cellLabel, modelOf, reshape, sceneOf, unflat } from './matrix-model.js';
 
 const TABLE_CELLS = 2500; // above this a matrix becomes a heatmap
+const VEC_CELLS = 64; // a longer vec(x) or vec(y) column becomes a heatmap strip
 const HEAT_CELLS = 1_000_000; // C is drawn from its coordinate list up to this size
 const col = (flat) => flat.map((v) => [v]);
 
@@ -72,12 +73,12 @@ export class MatrixStage {
     const n = resp.input_flat.length;
     const texts = (names) => (this.names ? names.map((t) => [t]) : null);
     this.tables.vecx.setData(col(resp.input_flat), { rowLabels: m.xNames, colLabels: ['vec(x)'],
-      texts: texts(m.xNames), heat: !small(n, 1) || n > 400, title: 'vec(x)' });
+      texts: texts(m.xNames), heat: n > VEC_CELLS, title: 'vec(x)' });
     this.tables.vecy.setData(col(resp.output_flat), { rowLabels: m.yNames, colLabels: ['vec(y)'],
-      texts: texts(m.yNames), heat: resp.output_flat.length > 400, title: 'vec(y)' });
+      texts: texts(m.yNames), heat: resp.output_flat.length > VEC_CELLS, title: 'vec(y)' });
     const hasBias = resp.bias_flat.some((b) => b !== 0);
     this.slot('bias-part').hidden = !hasBias;
-    if (hasBias) this.tables.bias.setData(col(resp.bias_flat), { rowLabels: m.yNames, colLabels: ['b'], heat: resp.bias_flat.length > 400 });
+    if (hasBias) this.tables.bias.setData(col(resp.bias_flat), { rowLabels: m.yNames, colLabels: ['b'], heat: resp.bias_flat.length > VEC_CELLS });
     const taps = resp.x_conv.length;
     const xconvNames = this.names ? this.names.x_conv : null;
     this.tables.xconv.setData(resp.x_conv, { rowLabels: wNames, colLabels: posNames,
