@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from engine.conv import conv2d, run_conv2d
 from engine.errors import InputError
+from engine.matrix import conv2d_matrix
 from engine.transposed import conv_transpose2d, conv_transpose2d_trace, equivalent_conv
 
 A = [[1, 3, 2], [2, 5, 6], [7, 1, 3]]
@@ -105,6 +106,28 @@ def test_transposed_is_c_transpose_times_x() -> None:
         back = conv_transpose2d(y, w, stride=s, padding=p, output_padding=extra).output[0]
         assert back.shape == u.shape
         assert np.isclose(np.sum(forward * y), np.sum(u * back))
+
+
+def test_transposed_equals_c_transpose_from_the_matrix_view() -> None:
+    """conv_transpose2d(y) = Cᵀ·vec(y), with C the sparse matrix of the convolution it
+    transposes (engine.matrix), over random strides, paddings, dilations and channels."""
+    rng = np.random.default_rng(31)
+    for _ in range(300):
+        c_in, c_out = (int(v) for v in rng.integers(1, 4, 2))
+        k = tuple(int(v) for v in rng.integers(1, 4, 2))
+        s = tuple(int(v) for v in rng.integers(1, 4, 2))
+        d = tuple(int(v) for v in rng.integers(1, 3, 2))
+        p = tuple(int(rng.integers(0, 3)) for _ in range(2))
+        size = tuple(int(rng.integers(d[i] * (k[i] - 1) + 1, 10)) for i in range(2))
+        u = rng.normal(size=(c_in, *size))
+        w = rng.normal(size=(c_out, c_in, *k))
+        forward = conv2d(u, w, stride=s, padding=p, dilation=d)
+        matrix = conv2d_matrix(forward)
+        y = rng.normal(size=forward.output.shape)
+        extra = tuple((size[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) % s[i] for i in range(2))
+        back = conv_transpose2d(y, w, stride=s, padding=p, dilation=d, output_padding=extra)
+        assert back.output.shape == u.shape
+        np.testing.assert_allclose(back.output.ravel(), matrix.rmatvec(y.ravel()), atol=1e-10)
 
 
 def test_output_padding_must_be_below_stride_or_dilation() -> None:
