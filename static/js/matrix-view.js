@@ -3,9 +3,8 @@
 // formula of the lit row or column. Drawn as a function of (response, step,
 // focus) from the index in matrix-model.js; hover and animation share it.
 
-import { Grid } from './grid.js';
+import { MatrixGrids } from './matrix-grids.js';
 import { fmt, fmtFactor } from './numbers.js';
-import { maxAbs } from './colors.js';
 import { renderArithmetic } from './arithmetic.js';
 import { MatrixTable } from './matrix-table.js';
 import { TermPanel } from './matrix-formula.js';
@@ -24,6 +23,7 @@ export class MatrixStage {
     const slot = (name) => root.querySelector(`[data-view="${name}"]`);
     this.slot = slot;
     this.formula = new TermPanel(slot('formula'));
+    this.grids = new MatrixGrids(slot);
     const rowFocus = (part, r) => onFocus(part === null ? null : { kind: 'row', i: r });
     this.tables = {
       c: new MatrixTable(slot('c'), 'c', (part, r, c) => onFocus(part === null ? null
@@ -57,13 +57,10 @@ export class MatrixStage {
   setData(resp, kernel, symbolic) {
     const m = modelOf(resp);
     this.model = m;
-    this.kernel = kernel;
     this.names = symbolic && resp.symbolic ? resp.symbolic : null;
     const [kh, kw] = [kernel[0][0].length, kernel[0][0][0].length];
     const ig = kernel[0].length;
-    this.kw = kw;
-    this.buildGrids(m, kh, kw, ig);
-    this.fillGrids(m, resp, kernel);
+    this.grids.setData(m, kernel, this.names);
     const wNames = this.names ? this.names.kernel_row[0]
       : Array.from({ length: ig * kh * kw }, (_, t) => cellLabel('w', ...unflat(t, kh, kw), ig));
     const posNames = Array.from({ length: m.ho * m.wo }, (_, p) => cellLabel('y', 0, ...unflat(p, m.ho, m.wo).slice(1)));
@@ -123,58 +120,6 @@ export class MatrixStage {
       heat: !table, title: 'C' });
   }
 
-  buildGrids(m, kh, kw, ig) {
-    const key = JSON.stringify([m.cin, m.h, m.w, m.cout, m.ho, m.wo, kh, kw, ig]);
-    if (key === this.gridKey) return;
-    this.gridKey = key;
-    const slots = ['input', 'kernel', 'rotated', 'output'].map((s) => this.slot(s));
-    slots.forEach((s) => s.replaceChildren());
-    const cap = (c, n, word = 'channel') => (n > 1 ? `${word} ${c + 1}` : '');
-    this.inputs = m.x.map((_, c) => new Grid(slots[0], m.h, m.w, { kind: 'input', channel: c, caption: cap(c, m.cin) }));
-    this.kernels = Array.from({ length: ig }, (_, c) => new Grid(slots[1], kh, kw, { kind: 'kernel', channel: c, caption: cap(c, ig) }));
-    this.rotated = Array.from({ length: ig }, (_, c) => new Grid(slots[2], kh, kw, { kind: 'original', channel: c, caption: cap(c, ig) }));
-    this.outputs = m.y.map((_, c) => new Grid(slots[3], m.ho, m.wo, { kind: 'output', channel: c, caption: cap(c, m.cout, 'output channel') }));
-    this.filter = -1;
-  }
-
-  fillGrids(m, resp, kernel) {
-    const xs = maxAbs(m.x);
-    this.inputs.forEach((g, c) => g.setValues(m.x[c], xs));
-    const ys = maxAbs(m.y);
-    this.outputs.forEach((g, c) => g.setValues(m.y[c], ys));
-    if (this.names) {
-      const names = m.cin > 1 ? this.names.input : [this.names.input];
-      this.inputs.forEach((g, c) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
-        cell.firstChild.textContent = names[c][r][cc];
-      })));
-      this.outputs.forEach((g, o) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
-        cell.firstChild.textContent = m.yNames[(o * m.ho + r) * m.wo + cc];
-      })));
-    }
-    this.filter = -1;
-  }
-
-  showFilter(o) {
-    if (o === this.filter) return;
-    this.filter = o;
-    const k = this.kernel;
-    const ks = maxAbs(k);
-    this.kernels.forEach((g, c) => g.setValues(k[o][c], ks));
-    const resp = this.model.resp;
-    if (resp.w_conv) {
-      const rot = resp.w_conv.rotated_kernel;
-      const r4 = Array.isArray(rot[0][0]) ? (Array.isArray(rot[0][0][0]) ? rot : [rot]) : [[rot]];
-      this.rotated.forEach((g, c) => g.setValues(r4[o][c], ks));
-    }
-    if (this.names) {
-      const kn = this.names.kernel;
-      const k4 = Array.isArray(kn[0][0]) ? (Array.isArray(kn[0][0][0]) ? kn : [kn]) : [[kn]];
-      this.kernels.forEach((g, c) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
-        cell.firstChild.textContent = k4[o][c][r][cc];
-      })));
-    }
-  }
-
   /** Draw step `index` (row `index` of C) or the hovered row or column. */
   show(index, focus) {
     const m = this.model;
@@ -182,32 +127,8 @@ export class MatrixStage {
     const s = sceneOf(m, index, focus);
     const mat = m.resp.matrix;
     const per = m.ho * m.wo;
-    this.showFilter(s.filters[0] ?? 0);
     const weight = (k) => (this.names ? this.names.matrix_values[k] : fmt(mat.values[k]));
-    // the grids
-    const inCells = (list) => list.map((j) => unflat(j, m.h, m.w));
-    this.inputs.forEach((g, ch) => {
-      const ins = s.kind === 'row' ? s.entries.map((k) => [unflat(mat.cols[k], m.h, m.w), k]) : [];
-      const mine = ins.filter(([p]) => p[0] === ch);
-      g.mark('tap', mine.map(([p]) => p.slice(1)));
-      g.label(mine.map(([p, k]) => [p[1], p[2], `×${weight(k)}`]));
-      g.mark('focus', s.kind === 'col' ? inCells(s.ins).filter((p) => p[0] === ch).map((p) => p.slice(1)) : []);
-    });
-    this.outputs.forEach((g, o) => {
-      for (let r = 0; r < m.ho; r += 1) {
-        for (let c = 0; c < m.wo; c += 1) {
-          const i = (o * m.ho + r) * m.wo + c;
-          const cls = g.cells[r][c].classList;
-          cls.toggle('done', i < index);
-          cls.toggle('current', i === index);
-          cls.toggle('todo', i > index);
-        }
-      }
-      const outs = s.entries.map((k) => [unflat(mat.rows[k], m.ho, m.wo), k]).filter(([p]) => p[0] === o);
-      g.mark('focus', s.kind === 'row' ? [unflat(s.i, m.ho, m.wo)].filter((p) => p[0] === o).map((p) => p.slice(1)) : []);
-      g.mark('linked', s.kind === 'col' ? outs.map(([p]) => p.slice(1)) : []);
-      g.label(s.kind === 'col' ? outs.map(([p, k]) => [p[1], p[2], `×${weight(k)}`]) : []);
-    });
+    this.grids.show(s, index, weight);
     // the tables
     const t = this.tables;
     const hits = s.entries.map((k) => [mat.rows[k], mat.cols[k]]);
