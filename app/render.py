@@ -6,7 +6,11 @@ same wherever it appears (the equivalent convolution of a transposed one, say).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
+
+import orjson
 
 from app.limits import trace_page_limit
 from app.schemas.common import TracePage
@@ -48,6 +52,14 @@ def conv_result(result: Conv2dResult, as_int: bool) -> dict[str, Any]:
     }
 
 
+def conv_geometry(result: Conv2dResult) -> tuple[Any, ...]:
+    """What fixes the positions of every step: the index map's geometry and the filters
+    (values and the padding mode do not move a window)."""
+    imap = result.index_map
+    return (imap.input_size, imap.kernel_size, imap.stride, imap.dilation, imap.padding,
+            imap.output_size, result.kernel.shape, result.groups)
+
+
 def conv_trace(result: Conv2dResult, trace: bool | TracePage, as_int: bool
                ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The trace page of a convolution as (info, steps)."""
@@ -55,14 +67,55 @@ def conv_trace(result: Conv2dResult, trace: bool | TracePage, as_int: bool
     if span is None:
         return trace_info(0, 0, result.n_steps), []
     steps = conv_steps(conv2d_trace(result, start=span[0], limit=span[1]), as_int,
-                       result.padded_input.shape[2])
+                       result.padded_input.shape[2], conv_geometry(result))
     return trace_info(span[0], len(steps), result.n_steps), steps
 
 
-def conv_steps(trace: ConvTrace, as_int: bool, padded_width: int) -> list[dict[str, Any]]:
-    windows = pair_lists(trace.window[..., 0], trace.window[..., 1], padded_width)
-    columns = zip(range(trace.start, trace.start + len(trace.value)), trace.out.tolist(),
-                  windows, trace.padding.tolist(), lists(trace.products, as_int),
+# A lecture hall asks for the same geometry again and again; the positions of its steps
+# (out, window, padding flags) depend on the geometry alone, so small pages keep them as
+# pre-serialized JSON. Large pages are built afresh (they would crowd the cache).
+_CACHED_STEPS = 1024
+_CACHE_SIZE = 128
+_positions: OrderedDict[tuple[Any, ...], tuple[list[Any], list[Any], list[Any]]] = OrderedDict()
+_positions_lock = threading.Lock()
+
+
+def _position_lists(trace: ConvTrace, padded_width: int) -> tuple[Any, Any, Any]:
+    return (trace.out.tolist(),
+            pair_lists(trace.window[..., 0], trace.window[..., 1], padded_width),
+            trace.padding.tolist())
+
+
+def _cached_positions(key: tuple[Any, ...], trace: ConvTrace, padded_width: int
+                      ) -> tuple[list[Any], list[Any], list[Any]]:
+    with _positions_lock:
+        found = _positions.get(key)
+        if found is not None:
+            _positions.move_to_end(key)
+            return found
+    frag, dumps = orjson.Fragment, orjson.dumps
+    made = tuple([frag(dumps(v)) for v in column]
+                 for column in _position_lists(trace, padded_width))
+    with _positions_lock:
+        _positions[key] = made  # type: ignore[assignment]
+        if len(_positions) > _CACHE_SIZE:
+            _positions.popitem(last=False)
+    return made  # type: ignore[return-value]
+
+
+def conv_steps(trace: ConvTrace, as_int: bool, padded_width: int,
+               geometry: tuple[Any, ...] | None = None) -> list[dict[str, Any]]:
+    """The steps of a trace page as dicts. ``geometry``, a hashable description that fixes
+    every position (see :func:`conv_geometry`), lets a small page reuse the serialized
+    positions of an earlier request with the same geometry."""
+    n = len(trace.value)
+    if geometry is not None and n <= _CACHED_STEPS:
+        out, windows, padding = _cached_positions((*geometry, trace.start, n), trace,
+                                                  padded_width)
+    else:
+        out, windows, padding = _position_lists(trace, padded_width)
+    columns = zip(range(trace.start, trace.start + n), out,
+                  windows, padding, lists(trace.products, as_int),
                   lists(trace.partial_sums, as_int), lists(trace.bias, as_int),
                   lists(trace.value, as_int))
     return [{"index": i, "out": o, "window": w, "padding": p, "products": pr,

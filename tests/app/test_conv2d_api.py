@@ -120,3 +120,29 @@ def test_trace_off_and_paged(client: TestClient) -> None:
     last = post(client, input=A6, kernel=K3, trace={"start": 14, "limit": 10})
     assert last["trace"]["next_start"] is None
     assert last["trace"]["count"] == 2
+
+
+def test_repeated_geometry_reuses_positions_but_never_values(client: TestClient) -> None:
+    """The serialized positions of a geometry are reused across requests (app.render);
+    values, padding modes and pages must still be each request's own."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(4)
+    for mode in ("zeros", "reflect", "zeros", "circular"):
+        x = rng.integers(-5, 6, size=(2, 5, 6))
+        w = rng.integers(-3, 4, size=(3, 2, 3, 2))
+        for start in (0, 7, 0):
+            body = post(client, input=x.tolist(), kernel=w.tolist(), padding=1,
+                        padding_mode=mode, stride=[1, 2], trace={"start": start, "limit": 11})
+            padded = F.pad(torch.tensor(x, dtype=torch.float64)[None], (1, 1, 1, 1),
+                           mode="constant" if mode == "zeros" else mode)
+            expected = F.conv2d(padded, torch.tensor(w, dtype=torch.float64), stride=(1, 2))[0]
+            assert body["output"] == expected.numpy().astype(int).tolist()
+            assert [s["index"] for s in body["steps"]] == list(range(start, start + 11))
+            for step in body["steps"]:
+                o, r, c = step["out"]
+                assert step["value"] == int(expected[o, r, c])
+                assert step["window"][0] == [r, 2 * c]
+                assert step["padding"][0] == (r == 0 or c == 0)
