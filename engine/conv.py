@@ -7,6 +7,7 @@ index map, as NumPy columns, so a page of the trace costs one gather.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -220,6 +221,34 @@ def _im2col_matmul(padded: NDArray[np.float64], kernel: NDArray[np.float64], gro
     return out.reshape(c_out, ho, wo)  # from (groups, C_out/groups, Ho·Wo)
 
 
+def _trace_positions(imap: IndexMap, start: int, stop: int, c_out: int, per_group: int,
+                     groups: int) -> tuple[NDArray[Any], ...]:
+    """Positions of steps ``start … stop − 1``: output channel, row, col (n,); padded rows
+    and cols read (n, T); input channels (n, G); padding flags (n, T). Read-only, and
+    kept for small pages: a lecture steps through the same geometry again and again."""
+    if stop - start <= 1024:
+        return _cached_trace_positions(imap, start, stop, c_out, per_group, groups)
+    return _positions_of_steps(imap, start, stop, c_out, per_group, groups)
+
+
+def _positions_of_steps(imap: IndexMap, start: int, stop: int, c_out: int, per_group: int,
+                        groups: int) -> tuple[NDArray[Any], ...]:
+    k = np.arange(start, stop, dtype=np.intp)
+    ho, wo = imap.output_size
+    channel, cell = np.divmod(k, ho * wo)
+    row, col = np.divmod(cell, wo)
+    rows, cols = imap.window(row, col)  # (n, T)
+    group = channel // (c_out // groups)
+    in_ch = group[:, None] * per_group + np.arange(per_group)[None, :]  # (n, G)
+    arrays = (channel, row, col, rows, cols, in_ch, imap.is_padding(rows, cols))
+    for array in arrays:
+        array.setflags(write=False)
+    return arrays
+
+
+_cached_trace_positions = functools.lru_cache(maxsize=256)(_positions_of_steps)
+
+
 def conv2d_trace(result: Conv2dResult, *, start: int = 0, limit: int | None = None
                  ) -> ConvTrace:
     """The steps ``start`` to ``start + limit − 1`` of the forward computation.
@@ -232,21 +261,15 @@ def conv2d_trace(result: Conv2dResult, *, start: int = 0, limit: int | None = No
     if start < 0 or (start >= total and total > 0):
         raise InputError("trace", f"start {start} is outside the {total} steps")
     stop = total if limit is None else min(total, start + limit)
-    k = np.arange(start, stop, dtype=np.intp)
-    _, ho, wo = result.output.shape
-    channel, cell = np.divmod(k, ho * wo)
-    row, col = np.divmod(cell, wo)
-    imap = result.index_map
-    rows, cols = imap.window(row, col)  # (n, T)
     c_out, per_group, kh, kw = result.kernel.shape
-    group = channel // (c_out // result.groups)
-    in_ch = group[:, None] * per_group + np.arange(per_group)[None, :]  # (n, G)
+    channel, row, col, rows, cols, in_ch, padding = _trace_positions(
+        result.index_map, start, stop, c_out, per_group, result.groups)
     values = result.padded_input[in_ch[:, :, None], rows[:, None, :], cols[:, None, :]]
     products = values * result.kernel.reshape(c_out, per_group, kh * kw)[channel]
     partial = products.sum(axis=2)
     return ConvTrace(
         start=start, total=total, out=np.stack([channel, row, col], axis=1),
-        window=np.stack([rows, cols], axis=2), padding=imap.is_padding(rows, cols),
+        window=np.stack([rows, cols], axis=2), padding=padding,
         products=products, partial_sums=partial, bias=result.bias[channel],
         value=result.output[channel, row, col],
     )

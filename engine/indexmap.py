@@ -9,6 +9,7 @@ input row/column a padded one copies (-1 for a zero of ``zeros`` padding).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 from engine.primitives import PaddingMode, Pair, padding_source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per geometry
 class IndexMap:
     """Where each (output position, kernel tap) pair reads.
 
@@ -61,6 +62,7 @@ class IndexMap:
         return (rows < top) | (rows >= top + h) | (cols < left) | (cols >= left + w)
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and its arrays are read-only: shared per geometry
 def build_index_map(*, input_size: Pair, kernel_size: Pair, stride: Pair, dilation: Pair,
                     padding: tuple[Pair, Pair], output_size: Pair,
                     padding_mode: PaddingMode = "zeros") -> IndexMap:
@@ -75,11 +77,13 @@ def build_index_map(*, input_size: Pair, kernel_size: Pair, stride: Pair, dilati
         return (np.arange(n_out, dtype=np.intp)[:, None] * s
                 + np.arange(k, dtype=np.intp)[None, :] * d)
 
-    return IndexMap(
-        input_size=input_size, kernel_size=kernel_size, stride=stride, dilation=dilation,
-        padding=padding, output_size=output_size,
-        rows=axis(output_size[0], kernel_size[0], stride[0], dilation[0]),
-        cols=axis(output_size[1], kernel_size[1], stride[1], dilation[1]),
-        row_source=padding_source(input_size[0], *padding[0], padding_mode),
-        col_source=padding_source(input_size[1], *padding[1], padding_mode),
-    )
+    arrays = {
+        "rows": axis(output_size[0], kernel_size[0], stride[0], dilation[0]),
+        "cols": axis(output_size[1], kernel_size[1], stride[1], dilation[1]),
+        "row_source": padding_source(input_size[0], *padding[0], padding_mode),
+        "col_source": padding_source(input_size[1], *padding[1], padding_mode),
+    }
+    for array in arrays.values():
+        array.setflags(write=False)
+    return IndexMap(input_size=input_size, kernel_size=kernel_size, stride=stride,
+                    dilation=dilation, padding=padding, output_size=output_size, **arrays)
