@@ -6,10 +6,11 @@ state from the URL. ``VIEWS`` is also the navigation bar, in this order.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -18,6 +19,16 @@ from engine.presets import EXAMPLES
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=TEMPLATES)
+
+
+def static_url(path: str) -> str:
+    """Root-relative asset URLs. ``url_for`` would write the Host header's scheme and
+    name into the page: behind a TLS-terminating balancer the assets would load over
+    http and be blocked as mixed content, and no rendered page could be reused."""
+    return f"/static/{path}"
+
+
+templates.env.globals["static"] = static_url
 
 
 @dataclass(frozen=True)
@@ -38,10 +49,15 @@ VIEWS = (
 )
 
 
-def _page(view: View) -> Callable[[Request], Awaitable[HTMLResponse]]:
-    async def page(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(request, view.template, {
-            "examples": EXAMPLES, "views": VIEWS, "current": view.path, "twin": view.twin})
+@functools.cache  # a page depends on nothing but its view: render it once per process
+def _html(view: View) -> bytes:
+    return templates.get_template(view.template).render(
+        examples=EXAMPLES, views=VIEWS, current=view.path, twin=view.twin).encode()
+
+
+def _page(view: View) -> Callable[[], Awaitable[HTMLResponse]]:
+    async def page() -> HTMLResponse:
+        return HTMLResponse(_html(view))
     page.__doc__ = f"{view.title}; its JSON twin is {view.twin}."
     return page
 

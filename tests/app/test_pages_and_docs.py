@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -66,3 +68,15 @@ def test_plotly_is_served_from_the_installed_package(client: TestClient) -> None
 def test_limits_are_published(client: TestClient) -> None:
     limits = client.get("/api/limits").json()
     assert limits["max_body_bytes"] > 0 and limits["max_trace_steps"] > 0
+
+
+@pytest.mark.parametrize("path", ["/", "/transposed", "/pool", "/matrix", "/backward",
+                                  "/practice"])
+def test_pages_link_assets_by_root_relative_urls(client: TestClient, path: str) -> None:
+    """No scheme or host in the page: behind a TLS-terminating proxy the assets load
+    from the page's own origin, and a rendered page can be served to every client."""
+    html = client.get(path, headers={"host": "lecture.example:8443"}).text
+    assert "lecture.example" not in html and "http://" not in html
+    assert 'href="/static/css/lab.css"' in html
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
+        assert client.get(asset).status_code == 200, asset
