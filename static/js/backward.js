@@ -1,7 +1,9 @@
 // The backward page's entry point: the shared editors and parameters, the ΔY
 // editor kept in the output's shape (asked of POST /api/shape, typed values
 // kept where they still fit), one request to POST /api/conv2d/backward per
-// change, and one player over the ΔX scatter steps, then the ΔW steps.
+// change, and one player over the ΔX scatter steps, then the ΔW steps. Trace
+// pages past the first are fetched as a frame needs them (backward-data.js);
+// hover links cells, a click pins them, Esc unpins.
 
 import * as api from './api.js';
 import { MatrixEditor } from './editor.js';
@@ -9,14 +11,18 @@ import { parseCell } from './numbers.js';
 import { Player } from './player.js';
 import { Shell, remoteErrors } from './matrix-shell.js';
 import { BackwardStage } from './backward-view.js';
+import { BackwardTraces, pageLimits } from './backward-data.js';
+import { contextOf } from './backward-terms.js';
+import { sceneOf } from './backward-scene.js';
 
 const $ = (sel) => document.querySelector(sel);
 const page = { resp: null, gen: 0, timer: null, key: null, body: null, controller: null,
-  shapes: new Map(), local: [] };
+  shapes: new Map(), traces: null, ctx: null, hover: null, pinned: null };
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 const shell = new Shell('backward', {
   changed,
-  unpin: () => {},
+  unpin: () => { page.pinned = null; render(); },
   errorSlots: { symbolic: showSymbolicError, grad_output: (errs) => gradEditor.showErrors(errs) },
 });
 // The ΔY editor edits state.grad through the editor's "input" behaviour.
@@ -30,7 +36,8 @@ const player = new Player($('[data-player-root]'), (index) => {
   shell.save();
   render();
 }, (level) => { shell.state.speed = String(level); shell.save(); });
-const stage = new BackwardStage($('[data-stage-root]'));
+const stage = new BackwardStage($('[data-stage-root]'), (focus) => { page.hover = focus; render(); },
+  (focus) => { page.pinned = same(page.pinned, focus) ? null : focus; render(); });
 
 function showSymbolicError(errors) {
   const slot = $('[data-error-for="symbolic"]');
@@ -94,8 +101,7 @@ async function changed(what, typing, { body, errors }) {
   const oneMap = !Array.isArray(body.input[0][0]) && grad.values.length === 1;
   body.grad_output = oneMap ? grad.values[0] : grad.values;
   body.symbolic = Boolean(s.symbolic);
-  body.trace = true;
-  body.kernel_trace = true;
+  // The full convolution's own trace is not drawn: its maps and kernel are.
   body.full_convolution_trace = false;
   const key = JSON.stringify(body);
   if (key === page.key && page.resp) return;
@@ -111,14 +117,26 @@ async function send() {
   page.controller = new AbortController();
   const body = page.body;
   updateTwin();
+  const count = (a) => a.flat(Infinity).length;
+  const [nx, nw] = [count(body.grad_output), count(body.kernel)];
+  const limits = pageLimits(count(body.input), nx);
+  // The first request brings the page of the current step (an old link's step past the
+  // end is the last step) and the first ΔW page.
+  const step = Math.min(Number(shell.state.step) || 0, nx + nw - 1);
+  const first = (i, n) => ({ start: Math.floor(i / n) * n, limit: n });
+  const traces = { trace: first(step < nx ? step : 0, limits.dx),
+    kernel_trace: first(step < nx ? 0 : step - nx, limits.dw) };
   try {
-    const resp = await api.conv2dBackward(body, page.controller.signal);
+    const resp = await api.conv2dBackward({ ...body, ...traces }, page.controller.signal);
     if (gen !== page.gen) return;
     shell.showErrors([]);
     const stale = $('[data-stage-root]').classList.contains('stale');
     shell.setStatus(stale ? '' : $('[data-status]').textContent);
     page.resp = resp;
-    stage.setData(resp, body.input, body.kernel, body.symbolic);
+    if (page.traces) page.traces.drop();
+    page.traces = new BackwardTraces(resp, body, limits, render, (msg) => shell.setStatus(msg, true));
+    page.ctx = contextOf(resp, body.input, body.kernel, body.symbolic ? resp.symbolic : null);
+    stage.setData(page.ctx);
     player.setTotal(resp.trace.total + resp.kernel_trace.total);
     player.set(Number(shell.state.step) || 0, true);
     render();
@@ -131,8 +149,14 @@ async function send() {
   }
 }
 
+/** Draw (step, focus); ask for the trace pages the frame needs, then the next ones quietly. */
 function render() {
-  if (page.resp) stage.show(player.index);
+  if (!page.traces) return;
+  const scene = sceneOf(page.ctx, page.traces, player.index, page.hover || page.pinned);
+  stage.show(scene);
+  for (const [which, i] of scene.need) page.traces.need(which, i);
+  const [which, i] = scene.need[0];
+  page.traces.need(which, i + 64, true);
 }
 
 function updateTwin() {

@@ -8,9 +8,12 @@ applied kernel is the rotation [[4, 3], [2, 1]]. With ΔY all ones:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import torch
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import shot, wait_ready
@@ -133,3 +136,155 @@ def test_dy_follows_the_output_shape_and_bad_values_are_marked(bw: Page) -> None
     expect(bw.locator('[data-editor="grad"] .errors')).to_contain_text("is not a number")
     expect(bw.locator("[data-status]")).to_contain_text("fix the marked fields")
     shot(bw, "backward-bad-dy")
+
+
+# ---- hover and pin links (deck 001, ΔY all ones) -------------------------------------
+
+def test_hover_links_dx_dy_and_dw_cells_and_a_click_pins(bw: Page) -> None:
+    # δx₂₂ is fed by every ΔY cell, each through the weight (as entered) that lands on it.
+    bw.locator('[data-view="dx"] .cell[data-r="1"][data-c="1"]').hover()
+    expect(bw.locator('[data-view="dy"] .cell.linked .k')).to_have_text(["×1", "×2", "×3", "×4"])
+    expect(bw.locator('[data-view="kernel"] .cell.focus')).to_have_count(4)
+    expect(bw.locator(LINES)).to_have_text("δx₂₂ = 1·1 + 1·2 + 1·3 + 1·4 = 10")
+    # δy₁₁ is scattered to x₁₁ x₁₂ x₂₁ x₂₂ with the rotated kernel's weights.
+    bw.locator('[data-view="dy"] .cell[data-r="0"][data-c="0"]').hover()
+    expect(bw.locator('[data-view="dx"] .cell.linked .k')).to_have_text(["+4", "+3", "+2", "+1"])
+    expect(bw.locator('[data-view="dy"] .cell.focus')).to_have_count(1)
+    expect(bw.locator(f'{LINES} p').first).to_have_text("δx₁₁ += 1·4 = 4")
+    # w₁₁ gathers x₂₂ x₂₃ x₃₂ x₃₃ (true convolution), each times its δy.
+    bw.locator('[data-view="dw"] .cell[data-r="0"][data-c="0"]').hover()
+    expect(bw.locator('[data-view="input"] .cell.tap .v')).to_have_text(["5", "6", "8", "9"])
+    expect(bw.locator('[data-view="input"] .cell.tap .k')).to_have_text(["×1"] * 4)
+    expect(bw.locator(LINES)).to_have_text("δw₁₁ = 1·5 + 1·6 + 1·8 + 1·9 = 28")
+    # A click pins δw₁₁; leaving the maps keeps it; Esc unpins back to step 1.
+    bw.locator('[data-view="dw"] .cell[data-r="0"][data-c="0"]').click()
+    bw.mouse.move(5, 5)
+    expect(bw.locator(LINES)).to_have_text("δw₁₁ = 1·5 + 1·6 + 1·8 + 1·9 = 28")
+    bw.keyboard.press("Escape")
+    expect(bw.locator('[data-f="cell"]')).to_have_text("δy₁₁ = 1 scattered back")
+    expect(bw.locator('[data-view="input"] .cell.tap .v')).to_have_text(["1", "2", "4", "5"])
+
+
+# ---- several channels and groups, against PyTorch autograd -----------------------------
+
+X2 = [[[1, 2, 0, -1], [3, 1, 2, 0], [0, -2, 1, 4], [2, 1, 0, 1]],
+      [[0, 1, -1, 2], [1, 0, 3, 1], [2, 2, -1, 0], [1, -3, 0, 2]]]
+W2 = [[[[1, 2, 0], [0, -1, 1], [2, 0, 1]], [[0, 1, 1], [1, 0, -2], [1, 1, 0]]],
+      [[[-1, 0, 2], [1, 1, 0], [0, 3, -1]], [[2, 1, 0], [0, 0, 1], [-1, 2, 1]]]]
+DY2 = [[[1, -2], [3, 1]], [[2, 0], [-1, 1]]]
+
+
+def _m3(chs: Any) -> str:
+    return "_".join(";".join(",".join(str(v) for v in row) for row in ch) for ch in chs)
+
+
+def backward_url(x: Any, w: Any, dy: Any, **params: str) -> str:
+    query = f"input={_m3(x)}&kernel={'~'.join(_m3(f) for f in w)}&grad={_m3(dy)}"
+    return "/backward?" + query + "".join(f"&{k}={v}" for k, v in params.items())
+
+
+def torch_grads(x: Any, w: Any, dy: Any, **kw: Any) -> tuple[list[float], ...]:
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    bt = torch.zeros(len(w), dtype=torch.float64, requires_grad=True)
+    y = torch.nn.functional.conv2d(xt[None], wt, bt, **kw)[0]
+    y.backward(torch.tensor(dy, dtype=torch.float64))  # type: ignore[no-untyped-call]
+    grads = (xt.grad, wt.grad, bt.grad)
+    return tuple(g.flatten().tolist() for g in grads if g is not None)
+
+
+def numbers(page: Page, selector: str) -> list[float]:
+    return [float(t.replace("−", "-")) for t in page.locator(selector).all_text_contents()]
+
+
+def test_two_channels_two_filters_stride_2_padding_1_match_torch_autograd(
+        page: Page, server: str) -> None:
+    dx, dw, db = torch_grads(X2, W2, DY2, stride=2, padding=1)
+    page.goto(server + backward_url(X2, W2, DY2, padding="1,1", stride="2,2", step="25"))
+    wait_ready(page)
+    # 8 ΔX steps (2 × 2 × 2 ΔY cells), then 36 ΔW steps; step 26 ends filter 1's weights.
+    expect(page.locator("[data-player=counter]")).to_have_text("Step 26 of 44")
+    expect(page.locator('[data-view="dw"] .cell.hidden-v')).to_have_count(0)
+    assert numbers(page, DX) == dx  # channel 1 then channel 2, row-major
+    assert numbers(page, DW) == dw[:18]  # filter 1's ΔW
+    to_end(page)
+    expect(page.locator("[data-player=counter]")).to_have_text("Step 44 of 44")
+    expect(page.locator('[data-view="dw"] .cell.current')).to_have_count(1)
+    assert numbers(page, DW) == dw[18:]  # filter 2's ΔW
+    terms = " + ".join(str(v).replace("-", "−") for v in DY2[1][0] + DY2[1][1])
+    expect(page.locator('[data-view="db"]')).to_contain_text(f"Δb2 = {terms} = {db[1]:g}")
+    assert db[0] == 1 - 2 + 3 + 1
+    # Every kernel slice of the full convolution: ΔY o → ΔX c for each pair.
+    expect(page.locator('[data-view="fc-kernel"] figcaption')).to_have_text(
+        ["ΔY 1 → ΔX 1", "ΔY 2 → ΔX 1", "ΔY 1 → ΔX 2", "ΔY 2 → ΔX 2"])
+    shot(page, "backward-two-channels-end")
+
+
+def test_grouped_dw_step_reads_its_groups_input_channel(page: Page, server: str) -> None:
+    w = [[W2[0][0]], [W2[1][1]]]  # groups 2: filter 1 reads channel 1, filter 2 channel 2
+    dx, dw, _ = torch_grads(X2, w, DY2, stride=2, padding=1, groups=2)
+    # Step 22 = ΔW step 14: filter 2's centre weight, which reads x⁽²⁾ at rows/cols 1, 3
+    # of the padded frame: input cells (0, 0), (0, 2), (2, 0), (2, 2) of channel 2.
+    page.goto(server + backward_url(X2, w, DY2, padding="1,1", stride="2,2", groups="2",
+                                    step="21"))
+    wait_ready(page)
+    expect(page.locator("[data-player=counter]")).to_have_text("Step 22 of 26")
+    expect(page.locator('[data-view="input"] .grid[data-ch="0"] .cell.tap')).to_have_count(0)
+    taps = page.locator('[data-view="input"] .grid[data-ch="1"] .cell.tap')
+    expect(taps.locator(".v")).to_have_text(["0", "−1", "2", "−1"])  # x⁽²⁾ 11 13 31 33
+    expect(taps.locator(".k")).to_have_text(["×2", "×0", "×−1", "×1"])  # filter 2's ΔY
+    expect(page.locator(LINES)).to_have_text(
+        "δw₂₂ (filter 2) = 2·0 + 0·(−1) + (−1)·2 + 1·(−1) = −3")
+    assert dw[9 + 4] == -3
+    assert numbers(page, DX) == dx
+    to_end(page)
+    assert numbers(page, DW) == dw[9:]
+
+
+# ---- large inputs: heatmaps and trace pages fetched on demand ---------------------------
+
+N = 24
+XL = [[[((r * 3 + c) % 7) - 3 for c in range(N)] for r in range(N)]]
+SOBEL = [[[[1, 0, -1], [2, 0, -2], [1, 0, -1]]]]
+
+
+def dx_after(steps: int) -> list[list[int]]:
+    """ΔX after the first `steps` scatter steps: the gradient of ΔY cut to its first cells."""
+    dy = torch.zeros(N * N, dtype=torch.float64)
+    dy[:steps] = 1
+    dx, _, _ = torch_grads(XL, SOBEL, dy.reshape(1, N, N).tolist(), padding=1)
+    return [[int(v) for v in dx[r * N:(r + 1) * N]] for r in range(N)]
+
+
+def wait_heat(page: Page, view: str, want: list[list[int]]) -> None:
+    page.wait_for_function(
+        "([view, want]) => { const d = document.querySelector(`[data-view=\"${view}\"] .heatmap`);"
+        " return Boolean(d && d.data && JSON.stringify(d.data[0].z) === want); }",
+        arg=[view, json.dumps(want, separators=(",", ":"))])
+
+
+def test_large_input_draws_heatmaps_and_loads_other_trace_pages(page: Page, server: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + backward_url(XL, SOBEL, [[["1"] * N] * N], padding="1,1", step="400"))
+    wait_ready(page)
+    expect(page.locator("[data-player=counter]")).to_have_text("Step 401 of 585")
+    for view in ("input", "dx", "dy"):
+        expect(page.locator(f'[data-view="{view}"] .heatmap')).to_have_count(1)
+    expect(page.locator('[data-f="where"]')).to_contain_text("ΔX step 401 of 576")
+    wait_heat(page, "dx", dx_after(401))
+    shot(page, "backward-large-step-401")
+    # Step 1 is on a page the first answer did not bring: it is fetched, then drawn.
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Home")
+    expect(page.locator('[data-f="where"]')).to_contain_text("ΔX step 1 of 576")
+    wait_heat(page, "dx", dx_after(1))
+    expect(page.locator(LINES + " p").first).to_have_text("δx₁₁ = 1·0 = 0")
+    page.keyboard.press("End")
+    expect(page.locator('[data-f="where"]')).to_contain_text("ΔW step 9 of 9")
+    wait_heat(page, "dx", dx_after(N * N))
+    _, dw, _ = torch_grads(XL, SOBEL, [[[1] * N] * N], padding=1)
+    assert numbers(page, DW) == dw
+    expect(page.locator('[data-view="db"]')).to_have_text(
+        f"Δb = 1 + 1 + 1 + … + 1 ({N * N} terms) = {N * N}")
+    assert errors == [], errors
