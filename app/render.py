@@ -14,7 +14,7 @@ import orjson
 
 from app.limits import trace_page_limit
 from app.schemas.common import TracePage
-from app.serialize import exact_integers, lists, pair_lists
+from app.serialize import exact_integers, lists, pair_lists, shared_rows
 from engine.conv import Conv2dResult, ConvTrace, conv2d_trace
 
 
@@ -83,7 +83,7 @@ _positions_lock = threading.Lock()
 def _position_lists(trace: ConvTrace, padded_width: int) -> tuple[Any, Any, Any]:
     return (trace.out.tolist(),
             pair_lists(trace.window[..., 0], trace.window[..., 1], padded_width),
-            trace.padding.tolist())
+            shared_rows(trace.padding))
 
 
 def _cached_positions(key: tuple[Any, ...], trace: ConvTrace, padded_width: int

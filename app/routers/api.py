@@ -73,7 +73,11 @@ def _conv2d_body(plan: Conv2dPlan, trace: bool | TracePage) -> bytes:
         as_int = conv_exact(result)
         body = conv_result(result, as_int)
         body["trace"], body["steps"] = conv_trace(result, trace, as_int)
-        return orjson.dumps(body)
+        data = orjson.dumps(body)
+        # Freed by reference counting while the collector still sleeps: were the lists
+        # alive when it wakes, its first pass would walk every one of them.
+        del body
+    return data
 
 
 @router.post("/shape", response_model=ShapeResponse, responses=ERROR_RESPONSES,
