@@ -3,7 +3,7 @@
 // heatmaps above the cell limit; they are built once per shape, then patched.
 // Hovering a map cell reports a focus; clicking one pins it.
 
-import { fmt } from './numbers.js';
+import { fmt, fmtFactor } from './numbers.js';
 import { maxAbs } from './colors.js';
 import { TermPanel } from './matrix-formula.js';
 import { mapsFor } from './backward-maps.js';
@@ -78,7 +78,7 @@ export class BackwardStage {
     this.slot('note').textContent = resp.note;
     this.root.classList.toggle('flipped', Boolean(resp.flip_kernel));
     const db = resp.grad_bias.map((v, o) => {
-      const all = ctx.names ? ctx.names.grad_bias[o] : ctx.dy[o].flat().map(fmt);
+      const all = ctx.names ? ctx.names.grad_bias[o] : ctx.dy[o].flat().map(fmtFactor);
       const terms = all.length <= 16 ? all.join(' + ')
         : `${all.slice(0, 3).join(' + ')} + … + ${all[all.length - 1]} (${all.length} terms)`;
       return `Δb${resp.grad_bias.length > 1 ? `${o + 1}` : ''} = ${terms} = ${fmt(v)}`;

@@ -211,7 +211,7 @@ def test_two_channels_two_filters_stride_2_padding_1_match_torch_autograd(
     expect(page.locator("[data-player=counter]")).to_have_text("Step 44 of 44")
     expect(page.locator('[data-view="dw"] .cell.current')).to_have_count(1)
     assert numbers(page, DW) == dw[18:]  # filter 2's ΔW
-    terms = " + ".join(str(v).replace("-", "−") for v in DY2[1][0] + DY2[1][1])
+    terms = " + ".join(f"(−{-v})" if v < 0 else str(v) for v in DY2[1][0] + DY2[1][1])
     expect(page.locator('[data-view="db"]')).to_contain_text(f"Δb2 = {terms} = {db[1]:g}")
     assert db[0] == 1 - 2 + 3 + 1
     # Every kernel slice of the full convolution: ΔY o → ΔX c for each pair.
