@@ -224,7 +224,8 @@ def _im2col_matmul(padded: NDArray[np.float64], kernel: NDArray[np.float64], gro
 def _trace_positions(imap: IndexMap, start: int, stop: int, c_out: int, per_group: int,
                      groups: int) -> tuple[NDArray[Any], ...]:
     """Positions of steps ``start … stop − 1``: output channel, row, col (n,); padded rows
-    and cols read (n, T); input channels (n, G); padding flags (n, T). Read-only, and
+    and cols read (n, T); the flat index into the padded input (C_in, H_pad, W_pad) of
+    every value read (n, G, T); padding flags (n, T). Read-only, and
     kept for small pages: a lecture steps through the same geometry again and again."""
     if stop - start <= 1024:
         return _cached_trace_positions(imap, start, stop, c_out, per_group, groups)
@@ -240,7 +241,10 @@ def _positions_of_steps(imap: IndexMap, start: int, stop: int, c_out: int, per_g
     rows, cols = imap.window(row, col)  # (n, T)
     group = channel // (c_out // groups)
     in_ch = group[:, None] * per_group + np.arange(per_group)[None, :]  # (n, G)
-    arrays = (channel, row, col, rows, cols, in_ch, imap.is_padding(rows, cols))
+    hp, wp = imap.padded_size
+    # One flat index per value read: a single gather, several times faster than three.
+    flat = (in_ch[:, :, None] * hp + rows[:, None, :]) * wp + cols[:, None, :]
+    arrays = (channel, row, col, rows, cols, flat, imap.is_padding(rows, cols))
     for array in arrays:
         array.setflags(write=False)
     return arrays
@@ -262,10 +266,11 @@ def conv2d_trace(result: Conv2dResult, *, start: int = 0, limit: int | None = No
         raise InputError("trace", f"start {start} is outside the {total} steps")
     stop = total if limit is None else min(total, start + limit)
     c_out, per_group, kh, kw = result.kernel.shape
-    channel, row, col, rows, cols, in_ch, padding = _trace_positions(
+    channel, row, col, rows, cols, flat, padding = _trace_positions(
         result.index_map, start, stop, c_out, per_group, result.groups)
-    values = result.padded_input[in_ch[:, :, None], rows[:, None, :], cols[:, None, :]]
-    products = values * result.kernel.reshape(c_out, per_group, kh * kw)[channel]
+    values = result.padded_input.ravel()[flat]  # (n, G, T)
+    weights = result.kernel.reshape(c_out, per_group, kh * kw)
+    products = values * (weights[0] if c_out == 1 else weights[channel])
     partial = products.sum(axis=2)
     return ConvTrace(
         start=start, total=total, out=np.stack([channel, row, col], axis=1),
