@@ -10,6 +10,7 @@ import { MatrixEditor } from './editor.js';
 import { parseCell } from './numbers.js';
 import { Player } from './player.js';
 import { Shell, remoteErrors } from './matrix-shell.js';
+import { codecs } from './url-state.js';
 import { BackwardStage } from './backward-view.js';
 import { BackwardTraces, pageLimits } from './backward-data.js';
 import { contextOf } from './backward-terms.js';
@@ -20,7 +21,9 @@ const page = { resp: null, gen: 0, timer: null, key: null, body: null, controlle
   shapes: new Map(), traces: null, ctx: null, hover: null, pinned: null };
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-const shell = new Shell('backward', {
+const EXTRA = [{ key: 'symbolic', url: 'symbolic', codec: codecs.flag, def: false },
+  { key: 'grad', url: 'grad', codec: codecs.matrix3, def: [[['1']]] }];
+const shell = new Shell('backward', EXTRA, {
   changed,
   unpin: () => { page.pinned = null; render(); },
   errorSlots: { symbolic: showSymbolicError, grad_output: (errs) => gradEditor.showErrors(errs) },

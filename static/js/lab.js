@@ -2,7 +2,7 @@
 // in trace pages for large inputs) and hands the answer to the views.
 
 import * as api from './api.js';
-import * as url from './url-state.js';
+import { lab as url } from './url-state.js';
 import { toRequest } from './request.js';
 import { MatrixEditor } from './editor.js';
 import { ParamsForm } from './params.js';

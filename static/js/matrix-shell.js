@@ -8,7 +8,7 @@ import { toRequest } from './request.js';
 import { MatrixEditor } from './editor.js';
 import { ParamsForm } from './params.js';
 import { fromPreset, syncKernelChannels, withNamedKernel } from './lab-state.js';
-import { PageUrl } from './matrix-url.js';
+import { PARAMS, UrlState } from './url-state.js';
 
 const FIELDS = { padding_mode: 'paddingMode', flip_kernel: 'flip' };
 const DEFAULT_PRESET = 'matrix-3x3-2x2';
@@ -16,11 +16,13 @@ const $ = (sel) => document.querySelector(sel);
 
 export class Shell {
   /**
-   * @param page    "matrix" or "backward"
+   * @param page    "matrix" or "backward": the draft key is convviz.<page>.v1
+   * @param extra   the page's parameters beyond the lab's ({key, url, codec, def})
    * @param hooks   {changed(what, typing, {body, errors}), unpin(), errorSlots: {field: fn(msgs)}}
    */
-  constructor(page, hooks) {
-    this.url = new PageUrl(page);
+  constructor(page, extra, hooks) {
+    // The lab's keys and codecs, so a lab link's query opens here too.
+    this.url = new UrlState([...PARAMS, ...extra], `convviz.${page}.v1`, ['input', 'kernel']);
     this.hooks = hooks;
     this.state = null;
     this.presets = null;
@@ -38,12 +40,13 @@ export class Shell {
     this.presets = await api.presets();
     const names = $('[data-named-kernel]');
     for (const k of this.presets.kernels) names.append(new Option(k.name, k.id));
-    const restored = this.url.load();
-    if (restored && restored.state) {
-      this.state = { ...this.url.extras(), ...restored.state };
+    const wanted = this.url.preset();
+    const restored = wanted === null ? this.url.load() : null;
+    if (restored) {
+      this.state = restored;
       this.changed('init');
     } else {
-      this.applyPreset(restored && restored.preset ? restored.preset : DEFAULT_PRESET, true);
+      this.applyPreset(wanted || DEFAULT_PRESET, true);
     }
   }
 
@@ -52,7 +55,7 @@ export class Shell {
       || this.presets.examples.find((e) => e.id === DEFAULT_PRESET);
     const keep = this.state ? { present: this.state.present, speed: this.state.speed,
       seed: this.state.seed, symbolic: this.state.symbolic } : {};
-    this.state = { ...this.url.extras(), ...fromPreset(example.params), ...keep };
+    this.state = { ...this.url.defaults(), ...fromPreset(example.params), ...keep };
     $('[data-preset]').value = example.id;
     this.hooks.unpin();
     this.changed(initial ? 'init' : 'preset');
@@ -105,7 +108,7 @@ export class Shell {
     const present = () => { this.state.present = !this.state.present; this.changed('present'); };
     $('[data-action-page="present"]').addEventListener('click', present);
     $('[data-action-page="share"]').addEventListener('click', async (e) => {
-      const link = window.location.origin + window.location.pathname + this.url.encode(this.state);
+      const link = this.url.link(this.state);
       try { await navigator.clipboard.writeText(link); e.target.textContent = 'Link copied'; } catch {
         e.target.textContent = 'Copy failed: use the address bar';
       }

@@ -6,13 +6,15 @@ import * as api from './api.js';
 import { Player } from './player.js';
 import { kernel4 } from './lab-state.js';
 import { Shell, remoteErrors } from './matrix-shell.js';
+import { codecs } from './url-state.js';
 import { MatrixStage } from './matrix-view.js';
 
 const $ = (sel) => document.querySelector(sel);
 const page = { resp: null, hover: null, pinned: null, gen: 0, timer: null, key: null, body: null,
   controller: null };
 
-const shell = new Shell('matrix', {
+const SYMBOLIC = { key: 'symbolic', url: 'symbolic', codec: codecs.flag, def: false };
+const shell = new Shell('matrix', [SYMBOLIC], {
   changed,
   unpin: () => { page.pinned = null; render(); },
   errorSlots: { symbolic: showSymbolicError },

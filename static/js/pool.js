@@ -4,8 +4,7 @@
 // value k back where pooling found it.
 
 import * as api from './api.js';
-import { codecs } from './url-state.js';
-import { PageUrl } from './page-url.js';
+import { UrlState, codecs } from './url-state.js';
 import { MatrixEditor } from './editor.js';
 import { Fields } from './fields.js';
 import { Player } from './player.js';
@@ -16,7 +15,7 @@ import { PoolStage } from './pool-view.js';
 
 const ENDPOINT = '/api/pool2d';
 const { matrix3, list, text, flag } = codecs;
-const url = new PageUrl([
+const url = new UrlState([
   { key: 'input', url: 'input', codec: matrix3, def: [[['1', '5', '2', '0'], ['3', '4', '8', '1'], ['0', '2', '6', '7'], ['9', '1', '3', '2']]] },
   { key: 'mode', url: 'mode', codec: text, def: 'max' },
   { key: 'kernel_size', url: 'k', codec: list, def: ['2', '2'] },
@@ -166,7 +165,7 @@ async function main() {
     unpin: () => { page.pinned = null; render(); }, body: () => ({ ...page.body, trace: true }) });
   $('[data-preset]').addEventListener('change', (e) => applyPreset(e.target.value));
   page.presets = await api.presets();
-  const wanted = new URLSearchParams(window.location.search).get('preset');
+  const wanted = url.preset();
   const restored = wanted ? null : url.load();
   if (restored) { page.state = restored; changed('init'); } else applyPreset(wanted || 'pool-max');
 }

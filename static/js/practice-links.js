@@ -71,7 +71,7 @@ const BUILDERS = {
   },
 };
 
-// The matrix and backward pages read the lab's parameters (matrix-url.js),
+// The matrix and backward pages read the lab's parameters (url-state.js),
 // the backward page also the output gradient (grad=, the lab's matrix codec).
 const matrixLink = (view, g, input, text, step = 0) => ({ view,
   href: `${view}${encode(labState(g, { input, kernel: g.kernel, flip: Boolean(g.flip_kernel), step }))}`,

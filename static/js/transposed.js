@@ -3,8 +3,7 @@
 // on top and the equivalent direct convolution below.
 
 import * as api from './api.js';
-import { codecs } from './url-state.js';
-import { PageUrl } from './page-url.js';
+import { UrlState, codecs } from './url-state.js';
 import { MatrixEditor } from './editor.js';
 import { Fields } from './fields.js';
 import { Player } from './player.js';
@@ -16,7 +15,7 @@ import { TransposedStage } from './transposed-view.js';
 
 const ENDPOINT = '/api/conv_transpose2d';
 const { matrix3, matrix4, list, text, flag } = codecs;
-const url = new PageUrl([
+const url = new UrlState([
   { key: 'input', url: 'input', codec: matrix3, def: [[['1', '3', '2'], ['2', '5', '6'], ['7', '1', '3']]] },
   { key: 'kernel', url: 'kernel', codec: matrix4, def: [[[['0', '1'], ['3', '2']]]] },
   { key: 'bias', url: 'bias', codec: list, def: [''] },
@@ -198,7 +197,7 @@ async function main() {
     const named = page.presets.kernels.find((k) => k.id === e.target.value);
     if (named) { page.state.kernel = [[texts(named.kernel)]]; page.state.bias = ['']; changed('kernel'); }
   });
-  const wanted = new URLSearchParams(window.location.search).get('preset');
+  const wanted = url.preset();
   const restored = wanted ? null : url.load();
   if (restored) { page.state = restored; changed('init'); } else applyPreset(wanted || 'transposed-stride-1');
 }

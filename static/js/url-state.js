@@ -1,9 +1,9 @@
-// The lab's whole state in the URL (and a draft in localStorage), from one
-// table of parameters. Matrix cells keep the user's raw text: rows split by
-// ";", cells by ",", channels by "_", filters by "~"; each cell is
-// percent-escaped, so any typo survives a reload or a shared link.
-
-const STORAGE_KEY = 'convviz.lab.v1';
+// A page's whole state in the URL (and a draft in localStorage), from one
+// table of parameters ({key, url, codec, def}). Every page passes its own
+// table and draft key; the lab's table is PARAMS below. Matrix cells keep the
+// user's raw text: rows split by ";", cells by ",", channels by "_", filters
+// by "~"; each cell is percent-escaped, so any typo survives a reload or a
+// shared link.
 
 const esc = (cell) => encodeURIComponent(cell).replace(/[_~!'()*]/g,
   (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -25,7 +25,90 @@ const list = { enc: (l) => l.map(esc).join(','), dec: (t) => t.split(',').map(un
 const text = { enc: esc, dec: unesc };
 const flag = { enc: (b) => (b ? '1' : '0'), dec: (t) => t === '1' };
 
-/** Every parameter of the lab: state key, URL key, codec, default. */
+/** The codecs a page's table of parameters picks from. */
+export const codecs = { slice, matrix3, matrix4, list, text, flag };
+
+const clone = (v) => (typeof v === 'object' ? JSON.parse(JSON.stringify(v)) : v);
+
+/** The raw (still escaped) values of a query string, by URL key. */
+function rawOf(query) {
+  const raw = {};
+  for (const part of query.replace(/^\?/, '').split('&')) {
+    const at = part.indexOf('=');
+    if (at > 0) raw[part.slice(0, at)] = part.slice(at + 1);
+  }
+  return raw;
+}
+
+export class UrlState {
+  /**
+   * @param params      [{key, url, codec, def}]: state key, URL key, codec, default
+   * @param storageKey  the page's own draft key in localStorage
+   * @param required    URL keys always written, without which a query is not a saved state
+   */
+  constructor(params, storageKey, required) {
+    this.params = params;
+    this.storageKey = storageKey;
+    this.required = required;
+    this.timer = null;
+  }
+
+  /** A state with every parameter at its default. */
+  defaults() { return Object.fromEntries(this.params.map((p) => [p.key, clone(p.def)])); }
+
+  /** Query string for a state; defaults are left out. */
+  encode(state) {
+    const parts = [];
+    for (const p of this.params) {
+      const value = p.codec.enc(state[p.key]);
+      if (this.required.includes(p.url) || value !== p.codec.enc(p.def)) parts.push(`${p.url}=${value}`);
+    }
+    return `?${parts.join('&')}`;
+  }
+
+  /** State from a query string (missing keys take their defaults); null without the required keys. */
+  decode(query) {
+    const raw = rawOf(query);
+    if (!this.required.every((key) => key in raw)) return null;
+    const state = this.defaults();
+    for (const p of this.params) if (p.url in raw) state[p.key] = p.codec.dec(raw[p.url]);
+    return state;
+  }
+
+  /** The id of ?preset=<id> in the page's URL, or null. */
+  preset() {
+    const raw = rawOf(window.location.search);
+    return 'preset' in raw ? unesc(raw.preset) : null;
+  }
+
+  /** The state to start from: the URL's, else the saved draft, else null. */
+  load() {
+    const fromUrl = this.decode(window.location.search);
+    if (fromUrl) return fromUrl;
+    try {
+      const saved = window.localStorage.getItem(this.storageKey);
+      return saved ? this.decode(saved) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Write the state to the URL and the draft, at most every 250 ms (browsers throttle). */
+  save(state) {
+    const query = this.encode(state);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (window.location.search !== query) window.history.replaceState(null, '', query);
+      try { window.localStorage.setItem(this.storageKey, query); } catch { /* private mode */ }
+    }, 250);
+    return query;
+  }
+
+  /** A link that restores this state on this page. */
+  link(state) { return window.location.origin + window.location.pathname + this.encode(state); }
+}
+
+/** Every parameter of the lab (also read by the matrix and backward pages). */
 export const PARAMS = [
   { key: 'input', url: 'input', codec: matrix3, def: [[['1', '2'], ['3', '4']]] },
   { key: 'kernel', url: 'kernel', codec: matrix4, def: [[[['1']]]] },
@@ -44,66 +127,7 @@ export const PARAMS = [
   { key: 'seed', url: 'seed', codec: text, def: '1' },
 ];
 
-const clone = (v) => (typeof v === 'object' ? JSON.parse(JSON.stringify(v)) : v);
-
-/** A state with every parameter at its default. */
-export function defaults() {
-  return Object.fromEntries(PARAMS.map((p) => [p.key, clone(p.def)]));
-}
-
-/** Query string for a state; defaults are left out. */
-export function encode(state) {
-  const parts = [];
-  for (const p of PARAMS) {
-    const value = p.codec.enc(state[p.key]);
-    if (p.key === 'input' || p.key === 'kernel' || value !== p.codec.enc(p.def)) {
-      parts.push(`${p.url}=${value}`);
-    }
-  }
-  return `?${parts.join('&')}`;
-}
-
-/** State from a query string (missing keys take their defaults); null when empty. */
-export function decode(query) {
-  const raw = {};
-  for (const part of query.replace(/^\?/, '').split('&')) {
-    const at = part.indexOf('=');
-    if (at > 0) raw[part.slice(0, at)] = part.slice(at + 1);
-  }
-  if (!('input' in raw) || !('kernel' in raw)) return null;
-  const state = defaults();
-  for (const p of PARAMS) {
-    if (p.url in raw) state[p.key] = p.codec.dec(raw[p.url]);
-  }
-  return state;
-}
-
-/** The state to start from: the URL's, else the saved draft, else null. */
-export function load() {
-  const fromUrl = decode(window.location.search);
-  if (fromUrl) return fromUrl;
-  try {
-    const saved = window.localStorage.getItem(STORAGE_KEY);
-    return saved ? decode(saved) : null;
-  } catch {
-    return null;
-  }
-}
-
-let timer = null;
-
-/** Write the state to the URL and the draft, at most every 250 ms (browsers throttle). */
-export function save(state) {
-  const query = encode(state);
-  clearTimeout(timer);
-  timer = setTimeout(() => {
-    if (window.location.search !== query) {
-      window.history.replaceState(null, '', query);
-    }
-    try { window.localStorage.setItem(STORAGE_KEY, query); } catch { /* private mode */ }
-  }, 250);
-  return query;
-}
-
-/** The codecs, for pages that keep their own table of parameters (page-url.js). */
-export const codecs = { slice, matrix3, matrix4, list, text, flag };
+/** The lab's URL state (draft key convviz.lab.v1). */
+export const lab = new UrlState(PARAMS, 'convviz.lab.v1', ['input', 'kernel']);
+export const defaults = () => lab.defaults();
+export const encode = (state) => lab.encode(state);
