@@ -9,7 +9,8 @@ import * as api from './api.js';
 import { MatrixEditor } from './editor.js';
 import { parseCell } from './numbers.js';
 import { Player } from './player.js';
-import { Shell, remoteErrors } from './matrix-shell.js';
+import { Shell } from './matrix-shell.js';
+import { setStatus } from './page-chrome.js';
 import { codecs } from './url-state.js';
 import { BackwardStage } from './backward-view.js';
 import { BackwardTraces, pageLimits } from './backward-data.js';
@@ -17,8 +18,7 @@ import { contextOf } from './backward-terms.js';
 import { sceneOf } from './backward-scene.js';
 
 const $ = (sel) => document.querySelector(sel);
-const page = { resp: null, gen: 0, timer: null, key: null, body: null, controller: null,
-  shapes: new Map(), traces: null, ctx: null, hover: null, pinned: null };
+const page = { resp: null, shapes: new Map(), traces: null, ctx: null, hover: null, pinned: null };
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 const EXTRA = [{ key: 'symbolic', url: 'symbolic', codec: codecs.flag, def: false },
@@ -26,7 +26,10 @@ const EXTRA = [{ key: 'symbolic', url: 'symbolic', codec: codecs.flag, def: fals
 const shell = new Shell('backward', EXTRA, {
   changed,
   unpin: () => { page.pinned = null; render(); },
-  errorSlots: { symbolic: showSymbolicError, grad_output: (errs) => gradEditor.showErrors(errs) },
+  errorSlots: { grad_output: (errs) => gradEditor.showErrors(errs) },
+  endpoint: '/api/conv2d/backward',
+  call: (body, signal) => api.conv2dBackward({ ...body, ...firstPages(body) }, signal),
+  shown,
 });
 // The ΔY editor edits state.grad through the editor's "input" behaviour.
 const gradView = {
@@ -41,12 +44,6 @@ const player = new Player($('[data-player-root]'), (index) => {
 }, (level) => { shell.state.speed = String(level); shell.save(); });
 const stage = new BackwardStage($('[data-stage-root]'), (focus) => { page.hover = focus; render(); },
   (focus) => { page.pinned = same(page.pinned, focus) ? null : focus; render(); });
-
-function showSymbolicError(errors) {
-  const slot = $('[data-error-for="symbolic"]');
-  slot.textContent = errors.map((e) => e.msg).join(' ');
-  slot.hidden = errors.length === 0;
-}
 
 function updateGradEditor() {
   gradEditor.update(gradView);
@@ -85,71 +82,46 @@ function parseGrad() {
 
 async function changed(what, typing, { body, errors }) {
   const s = shell.state;
-  const gen = ++page.gen;
-  $('[data-symbolic]').checked = Boolean(s.symbolic);
+  const gen = ++shell.exchange.gen; // an answer on its way is for the state before this change
   if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
   if (what === 'hideTodo' || what === 'present') return;
   if (!errors.length && what !== 'grad') await fitGrad(body);
-  if (gen !== page.gen) return;
+  if (gen !== shell.exchange.gen) return;
   if (!typing || what !== 'grad') updateGradEditor();
   shell.save();
   const grad = parseGrad();
-  const all = [...errors, ...grad.errors];
-  shell.showErrors(all);
-  if (all.length) {
-    clearTimeout(page.timer);
-    shell.setStatus('Showing the last valid result: fix the marked fields.', true);
-    return;
-  }
+  if (shell.exchange.hold([...errors, ...grad.errors])) return;
   const oneMap = !Array.isArray(body.input[0][0]) && grad.values.length === 1;
   body.grad_output = oneMap ? grad.values[0] : grad.values;
   body.symbolic = Boolean(s.symbolic);
   // The full convolution's own trace is not drawn: its maps and kernel are.
   body.full_convolution_trace = false;
-  const key = JSON.stringify(body);
-  if (key === page.key && page.resp) return;
-  page.key = key;
-  page.body = body;
-  clearTimeout(page.timer);
-  page.timer = setTimeout(send, typing ? 160 : 0);
+  shell.exchange.offer(body, typing);
 }
 
-async function send() {
-  const gen = ++page.gen;
-  if (page.controller) page.controller.abort();
-  page.controller = new AbortController();
-  const body = page.body;
-  updateTwin();
-  const count = (a) => a.flat(Infinity).length;
+const count = (a) => a.flat(Infinity).length;
+const limitsOf = (body) => pageLimits(count(body.input), count(body.grad_output));
+
+/** The first request brings the page of the current step (an old link's step past the end is
+ * the last step) and the first ΔW page. */
+function firstPages(body) {
   const [nx, nw] = [count(body.grad_output), count(body.kernel)];
-  const limits = pageLimits(count(body.input), nx);
-  // The first request brings the page of the current step (an old link's step past the
-  // end is the last step) and the first ΔW page.
+  const limits = limitsOf(body);
   const step = Math.min(Number(shell.state.step) || 0, nx + nw - 1);
   const first = (i, n) => ({ start: Math.floor(i / n) * n, limit: n });
-  const traces = { trace: first(step < nx ? step : 0, limits.dx),
+  return { trace: first(step < nx ? step : 0, limits.dx),
     kernel_trace: first(step < nx ? 0 : step - nx, limits.dw) };
-  try {
-    const resp = await api.conv2dBackward({ ...body, ...traces }, page.controller.signal);
-    if (gen !== page.gen) return;
-    shell.showErrors([]);
-    const stale = $('[data-stage-root]').classList.contains('stale');
-    shell.setStatus(stale ? '' : $('[data-status]').textContent);
-    page.resp = resp;
-    if (page.traces) page.traces.drop();
-    page.traces = new BackwardTraces(resp, body, limits, render, (msg) => shell.setStatus(msg, true));
-    page.ctx = contextOf(resp, body.input, body.kernel, body.symbolic ? resp.symbolic : null);
-    stage.setData(page.ctx);
-    player.setTotal(resp.trace.total + resp.kernel_trace.total);
-    player.set(Number(shell.state.step) || 0, true);
-    render();
-  } catch (err) {
-    if (err.name === 'AbortError' || gen !== page.gen) return;
-    if (!(err instanceof api.ApiError)) console.error(err.stack);
-    page.key = null;
-    shell.showErrors(remoteErrors(err));
-    shell.setStatus('The server refused these settings: see the message next to the field.', true);
-  }
+}
+
+function shown(resp, body) {
+  page.resp = resp;
+  if (page.traces) page.traces.drop();
+  page.traces = new BackwardTraces(resp, body, limitsOf(body), render, (msg) => setStatus(msg, true));
+  page.ctx = contextOf(resp, body.input, body.kernel, body.symbolic ? resp.symbolic : null);
+  stage.setData(page.ctx);
+  player.setTotal(resp.trace.total + resp.kernel_trace.total);
+  player.set(Number(shell.state.step) || 0, true);
+  render();
 }
 
 /** Draw (step, focus); ask for the trace pages the frame needs, then the next ones quietly. */
@@ -161,19 +133,5 @@ function render() {
   const [which, i] = scene.need[0];
   page.traces.need(which, i + 64, true);
 }
-
-function updateTwin() {
-  if (!$('.twin').open || !page.body) return;
-  const json = JSON.stringify(page.body);
-  $('[data-twin="body"]').textContent = JSON.stringify(page.body, null, 1).slice(0, 20000);
-  $('[data-twin="curl"]').textContent = `curl -s ${window.location.origin}/api/conv2d/backward `
-    + `-H 'content-type: application/json' -d '${json.length > 4000 ? '@body.json' : json}'`;
-}
-
-$('[data-symbolic]').addEventListener('change', (e) => {
-  shell.state.symbolic = e.target.checked;
-  shell.changed('symbolic');
-});
-$('.twin').addEventListener('toggle', updateTwin);
 
 shell.start();

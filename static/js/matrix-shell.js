@@ -1,7 +1,8 @@
-// The chrome the matrix and backward pages share with the lab: the input and
-// kernel editors, the parameter form, the preset and named-kernel selects,
-// presentation mode, the shared link, the status line and the error slots.
-// The page owns the request and the drawing; this owns the state.
+// What the matrix and backward pages share with the lab: the input and kernel
+// editors, the parameter form, the preset and named-kernel selects, the
+// "names" (symbolic) switch, the page chrome, the error slots and the request
+// loop (exchange.js). The page says what to ask and draws the answer; this
+// owns the state.
 
 import * as api from './api.js';
 import { toRequest } from './request.js';
@@ -9,6 +10,8 @@ import { MatrixEditor } from './editor.js';
 import { ParamsForm } from './params.js';
 import { fromPreset, syncKernelChannels, withNamedKernel } from './lab-state.js';
 import { PARAMS, UrlState } from './url-state.js';
+import { bindChrome, setStatus, showPresent } from './page-chrome.js';
+import { Exchange } from './exchange.js';
 
 const FIELDS = { padding_mode: 'paddingMode', flip_kernel: 'flip' };
 const DEFAULT_PRESET = 'matrix-3x3-2x2';
@@ -18,7 +21,8 @@ export class Shell {
   /**
    * @param page    "matrix" or "backward": the draft key is convviz.<page>.v1
    * @param extra   the page's parameters beyond the lab's ({key, url, codec, def})
-   * @param hooks   {changed(what, typing, {body, errors}), unpin(), errorSlots: {field: fn(msgs)}}
+   * @param hooks   {changed(what, typing, {body, errors}), unpin(), errorSlots: {field: fn(msgs)},
+   *                 endpoint, call(body, signal), shown(answer, body)}: the last three for the Exchange
    */
   constructor(page, extra, hooks) {
     // The lab's keys and codecs, so a lab link's query opens here too.
@@ -32,6 +36,12 @@ export class Shell {
       kernel: new MatrixEditor($('[data-editor="kernel"]'), 'kernel', changed),
     };
     this.params = new ParamsForm($('.params'), changed);
+    this.errorSlots = { symbolic: showSymbolicError, ...hooks.errorSlots };
+    // The status line keeps a preset's description unless it says the result is stale.
+    const note = () => ($('[data-stage-root]').classList.contains('stale') ? ''
+      : $('[data-status]').textContent);
+    this.exchange = new Exchange({ endpoint: hooks.endpoint, call: hooks.call, shown: hooks.shown,
+      errors: (all) => this.showErrors(all), note });
   }
 
   /** Load the presets, then the state from the URL, the draft or deck 001's example. */
@@ -59,7 +69,7 @@ export class Shell {
     $('[data-preset]').value = example.id;
     this.hooks.unpin();
     this.changed(initial ? 'init' : 'preset');
-    this.setStatus(example.description);
+    setStatus(example.description);
   }
 
   /** Something in the state changed: show it, check it, hand the body to the page. */
@@ -68,8 +78,8 @@ export class Shell {
     if (what === 'input' || what === 'groups') syncKernelChannels(s);
     if (!typing) { this.editors.input.update(s); this.editors.kernel.update(s); }
     this.params.update(s);
-    document.body.classList.toggle('present', Boolean(s.present));
-    $('[data-action-page="present"]').setAttribute('aria-pressed', String(Boolean(s.present)));
+    $('[data-symbolic]').checked = Boolean(s.symbolic);
+    showPresent(Boolean(s.present));
     $('[data-stage-root]').classList.toggle('quiz', Boolean(s.hideTodo));
     this.save();
     this.hooks.changed(what, typing, toRequest(s, false));
@@ -77,18 +87,13 @@ export class Shell {
 
   save() { return this.url.save(this.state); }
 
-  setStatus(text, stale = false) {
-    $('[data-status]').textContent = text;
-    $('[data-stage-root]').classList.toggle('stale', stale);
-  }
-
   /** Show local and API errors ({field, msg, where?}) next to the fields they name. */
   showErrors(all) {
     const pick = (...fields) => all.filter((e) => fields.includes(e.field));
     this.editors.input.showErrors(pick('input'));
     this.editors.kernel.showErrors(pick('kernel', 'bias'));
     const byField = {};
-    const slots = this.hooks.errorSlots || {};
+    const slots = this.errorSlots;
     for (const [field, show] of Object.entries(slots)) show(pick(field));
     for (const e of all) {
       if (['input', 'kernel', 'bias'].includes(e.field) || e.field in slots) continue;
@@ -105,27 +110,17 @@ export class Shell {
       const named = this.presets.kernels.find((k) => k.id === e.target.value);
       if (named) { withNamedKernel(this.state, named.kernel); this.changed('kernel'); }
     });
-    const present = () => { this.state.present = !this.state.present; this.changed('present'); };
-    $('[data-action-page="present"]').addEventListener('click', present);
-    $('[data-action-page="share"]').addEventListener('click', async (e) => {
-      const link = this.url.link(this.state);
-      try { await navigator.clipboard.writeText(link); e.target.textContent = 'Link copied'; } catch {
-        e.target.textContent = 'Copy failed: use the address bar';
-      }
-      setTimeout(() => { e.target.textContent = 'Copy link'; }, 1800);
+    $('[data-symbolic]').addEventListener('change', (e) => {
+      this.state.symbolic = e.target.checked;
+      this.changed('symbolic');
     });
-    document.addEventListener('keydown', (e) => {
-      if (e.target.closest && e.target.closest('input, textarea, select')) return;
-      if (e.key === 'Escape') this.hooks.unpin();
-      if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.metaKey) present();
-    });
+    bindChrome({ url: this.url, getState: () => this.state, changed: (what) => this.changed(what),
+      unpin: () => this.hooks.unpin(), endpoint: this.hooks.endpoint, body: () => this.exchange.body });
   }
 }
 
-/** API error details as {field, msg}: the field is the body key the API names. */
-export function remoteErrors(err) {
-  if (err && Array.isArray(err.detail)) {
-    return err.detail.map((d) => ({ field: d.loc[1] ?? 'other', msg: d.msg }));
-  }
-  return [{ field: 'other', msg: `The server did not answer: ${err.message}` }];
+function showSymbolicError(errors) {
+  const slot = $('[data-error-for="symbolic"]');
+  slot.textContent = errors.map((e) => e.msg).join(' ');
+  slot.hidden = errors.length === 0;
 }

@@ -1,24 +1,27 @@
-// The chrome every view page shares: presentation mode, copy link, the JSON
-// twin, Esc to unpin, P to present; the status line and error placement.
+// The chrome every page with a player shares: presentation mode, copy link,
+// the JSON twin, Esc to unpin, P to present; the status line and error
+// placement.
 
 const $ = (sel) => document.querySelector(sel);
 
 /**
- * @param opts.url       PageUrl of the page
+ * @param opts.url       the page's UrlState (url-state.js)
  * @param opts.getState  () => the page state
  * @param opts.changed   (what) => void, called after present toggles
  * @param opts.unpin     () => void
  * @param opts.endpoint  "/api/…" for the curl line
  * @param opts.body      () => the last request body
+ * @param opts.action    the buttons' data-action-<action> attribute ("page"; the lab's "lab")
  */
 export function bindChrome(opts) {
+  const button = (name) => $(`[data-action-${opts.action || 'page'}="${name}"]`);
   const togglePresent = () => {
     const s = opts.getState();
     s.present = !s.present;
     opts.changed('present');
   };
-  $('[data-action-page="present"]').addEventListener('click', togglePresent);
-  $('[data-action-page="share"]').addEventListener('click', async (e) => {
+  button('present').addEventListener('click', togglePresent);
+  button('share').addEventListener('click', async (e) => {
     const link = opts.url.link(opts.getState());
     try { await navigator.clipboard.writeText(link); e.target.textContent = 'Link copied'; } catch {
       e.target.textContent = 'Copy failed: use the address bar';
@@ -34,9 +37,9 @@ export function bindChrome(opts) {
 }
 
 /** Present mode on the body and the button. */
-export function showPresent(on) {
+export function showPresent(on, action = 'page') {
   document.body.classList.toggle('present', on);
-  $('[data-action-page="present"]').setAttribute('aria-pressed', String(on));
+  $(`[data-action-${action}="present"]`).setAttribute('aria-pressed', String(on));
 }
 
 export function showTwin(endpoint, body) {

@@ -9,8 +9,9 @@ import { MatrixEditor } from './editor.js';
 import { Fields } from './fields.js';
 import { Player } from './player.js';
 import { toCellText } from './numbers.js';
-import { matrixOf, pairOf, remoteErrors } from './view-request.js';
-import { bindChrome, placeErrors, setStatus, showPresent, showTwin } from './page-chrome.js';
+import { matrixOf, pairOf } from './request.js';
+import { bindChrome, placeErrors, showPresent } from './page-chrome.js';
+import { Exchange } from './exchange.js';
 import { PoolStage } from './pool-view.js';
 
 const ENDPOINT = '/api/pool2d';
@@ -31,8 +32,8 @@ const url = new UrlState([
 ], 'convviz.pool.v1', ['input']);
 
 const $ = (sel) => document.querySelector(sel);
-const page = { state: url.defaults(), resp: null, unpool: null, body: null, sentKey: null, gen: 0,
-  hover: null, pinned: null, presets: null, controller: null, timer: null, note: '' };
+const page = { state: url.defaults(), resp: null, unpool: null, hover: null, pinned: null,
+  presets: null, note: '' };
 
 const editors = { input: new MatrixEditor($('[data-editor="input"]'), 'input', changed) };
 const fields = new Fields($('.params'), changed);
@@ -40,6 +41,20 @@ const player = new Player($('[data-player-root]'), onStep, (level) => {
   page.state.speed = String(level);
   url.save(page.state);
 });
+const exchange = new Exchange({ endpoint: ENDPOINT, wire: (b) => ({ ...b, trace: true }),
+  call: async (body, signal) => {
+    const resp = await api.pool2d(body, signal);
+    return { resp, unpool: resp.indices ? await unpoolOf(resp, body, signal) : null };
+  },
+  shown: ({ resp, unpool }) => {
+    page.resp = resp;
+    page.unpool = unpool;
+    stage.setData(resp, unpool);
+    player.setTotal(resp.trace.total);
+    player.set(Number(page.state.step) || 0, true);
+    render();
+  },
+  errors: showErrors, note: () => page.note, restate: true, drop: true });
 const stage = new PoolStage($('[data-stage-root]'), (f) => { page.hover = f; render(); },
   (f) => { page.pinned = JSON.stringify(page.pinned) === JSON.stringify(f) ? null : f; render(); });
 
@@ -67,57 +82,18 @@ function changed(what, typing = false) {
   url.save(s);
   if (what === 'present') return;
   const { body, errors } = toRequest(s);
-  showErrors(errors);
-  if (errors.length) {
-    clearTimeout(page.timer);
-    page.gen += 1; // an answer still on its way would cover these messages
-    page.sentKey = null;
-    setStatus('Showing the last valid result: fix the marked fields.', true);
-    return;
-  }
-  const key = JSON.stringify(body);
-  if (key === page.sentKey && page.resp) { setStatus(page.note); return; }
-  page.body = body;
-  page.sentKey = key;
-  clearTimeout(page.timer);
-  page.timer = setTimeout(send, typing ? 160 : 0);
+  if (!exchange.hold(errors)) exchange.offer(body, typing);
 }
 
 function showErrors(errors) { placeErrors(errors, editors, fields); }
 
-async function send() {
-  const gen = ++page.gen;
-  if (page.controller) page.controller.abort();
-  page.controller = new AbortController();
-  const body = { ...page.body, trace: true };
-  showTwin(ENDPOINT, body);
-  try {
-    const resp = await api.pool2d(body, page.controller.signal);
-    const unpool = resp.indices ? await unpoolOf(resp, page.controller.signal) : null;
-    if (gen !== page.gen) return;
-    showErrors([]);
-    setStatus(page.note);
-    page.resp = resp;
-    page.unpool = unpool;
-    stage.setData(resp, unpool);
-    player.setTotal(resp.trace.total);
-    player.set(Number(page.state.step) || 0, true);
-    render();
-  } catch (err) {
-    if (err.name === 'AbortError' || gen !== page.gen) return;
-    page.sentKey = null;
-    showErrors(remoteErrors(err, api.ApiError));
-    setStatus('The server refused these settings: see the message next to the field.', true);
-  }
-}
-
 /** Max-unpooling of the pooled output at the remembered indices, back to the input's size. */
-async function unpoolOf(resp, signal) {
-  const input = page.body.input;
+async function unpoolOf(resp, body, signal) {
+  const input = body.input;
   const size = Array.isArray(input[0][0]) ? [input[0].length, input[0][0].length] : [input.length, input[0].length];
   try {
     return await api.maxUnpool2d({ input: resp.output, indices: resp.indices,
-      kernel_size: page.body.kernel_size, stride: page.body.stride, padding: page.body.padding,
+      kernel_size: body.kernel_size, stride: body.stride, padding: body.padding,
       output_size: size }, signal);
   } catch (err) {
     if (err.name === 'AbortError') throw err;
@@ -162,7 +138,7 @@ function applyPreset(id) {
 
 async function main() {
   bindChrome({ url, getState: () => page.state, changed, endpoint: ENDPOINT,
-    unpin: () => { page.pinned = null; render(); }, body: () => ({ ...page.body, trace: true }) });
+    unpin: () => { page.pinned = null; render(); }, body: () => ({ ...exchange.body, trace: true }) });
   $('[data-preset]').addEventListener('change', (e) => applyPreset(e.target.value));
   page.presets = await api.presets();
   const wanted = url.preset();

@@ -1,9 +1,12 @@
-// From the lab's state (raw text everywhere) to a /api/conv2d request body,
-// or to the list of local problems, each naming its field and cell.
+// From a page's state (raw text everywhere) to a request body, or to the list
+// of local problems, each naming its field (and cell); and the API's refusals
+// in the same {field, msg} shape.
 
+import { ApiError } from './api.js';
 import { parseCell, parseWhole } from './numbers.js';
 
-function numbers(slices, field, prefix = []) {
+/** Slices (C, H, W) of cell text → {values, errors}; `prefix` leads each error's `where`. */
+export function matrixOf(slices, field, prefix = []) {
   const errors = [];
   const values = slices.map((s, i) => s.map((row, r) => row.map((cell, c) => {
     const parsed = parseCell(cell);
@@ -13,20 +16,32 @@ function numbers(slices, field, prefix = []) {
   return { values, errors };
 }
 
-function pair(raw, field, name) {
+/** A per-axis pair of whole numbers: one number when both agree, else [h, w]. */
+export function pairOf(raw, field, name) {
   const h = parseWhole(raw[0], `${name} (height)`);
   const w = parseWhole(raw[1], `${name} (width)`);
   const errors = [h, w].filter((x) => x.error).map((x) => ({ field, msg: x.error }));
-  const value = h.value === w.value ? h.value : [h.value, w.value];
-  return { value, errors };
+  return { value: h.value === w.value ? h.value : [h.value, w.value], errors };
 }
 
-/** {body, errors}: errors is empty when the body can be sent. */
+/** One whole number. */
+export function wholeOf(raw, field) {
+  const parsed = parseWhole(raw, field);
+  return { value: parsed.value, errors: parsed.error ? [{ field, msg: parsed.error }] : [] };
+}
+
+/** The API's 422 detail as [{field, msg}] (the field is loc[1]); other failures under "other". */
+export function remoteErrors(err) {
+  if (err instanceof ApiError) return err.detail.map((d) => ({ field: d.loc[1] ?? 'other', msg: d.msg }));
+  return [{ field: 'other', msg: `The server did not answer: ${err.message}` }];
+}
+
+/** The lab's state as a /api/conv2d body: {body, errors}, errors empty when it can be sent. */
 export function toRequest(state, trace = true) {
   const errors = [];
-  const input = numbers(state.input, 'input');
+  const input = matrixOf(state.input, 'input');
   errors.push(...input.errors);
-  const filters = state.kernel.map((f, o) => numbers(f, 'kernel', [o]));
+  const filters = state.kernel.map((f, o) => matrixOf(f, 'kernel', [o]));
   filters.forEach((f) => errors.push(...f.errors));
   const kernel = filters.map((f) => f.values);
 
@@ -43,20 +58,20 @@ export function toRequest(state, trace = true) {
     });
     body.bias = bias.length === 1 ? bias[0] : bias;
   }
-  const stride = pair(state.stride, 'stride', 'stride');
-  const dilation = pair(state.dilation, 'dilation', 'dilation');
+  const stride = pairOf(state.stride, 'stride', 'stride');
+  const dilation = pairOf(state.dilation, 'dilation', 'dilation');
   errors.push(...stride.errors, ...dilation.errors);
   body.stride = stride.value;
   if (state.paddingKind === 'custom') {
-    const padding = pair(state.padding, 'padding', 'padding');
+    const padding = pairOf(state.padding, 'padding', 'padding');
     errors.push(...padding.errors);
     body.padding = padding.value;
   } else {
     body.padding = state.paddingKind;
   }
   body.dilation = dilation.value;
-  const groups = parseWhole(state.groups, 'groups');
-  if (groups.error) errors.push({ field: 'groups', msg: groups.error });
+  const groups = wholeOf(state.groups, 'groups');
+  errors.push(...groups.errors);
   body.groups = groups.value;
   body.padding_mode = state.paddingMode;
   body.flip_kernel = Boolean(state.flip);

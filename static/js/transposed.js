@@ -9,8 +9,9 @@ import { Fields } from './fields.js';
 import { Player } from './player.js';
 import { TraceStore } from './trace.js';
 import { toCellText } from './numbers.js';
-import { matrixOf, pairOf, wholeOf, remoteErrors } from './view-request.js';
-import { bindChrome, placeErrors, setStatus, showPresent, showTwin } from './page-chrome.js';
+import { matrixOf, pairOf, wholeOf } from './request.js';
+import { bindChrome, placeErrors, setStatus, showPresent } from './page-chrome.js';
+import { Exchange } from './exchange.js';
 import { TransposedStage } from './transposed-view.js';
 
 const ENDPOINT = '/api/conv_transpose2d';
@@ -31,8 +32,8 @@ const url = new UrlState([
 ], 'convviz.transposed.v1', ['input', 'kernel']);
 
 const $ = (sel) => document.querySelector(sel);
-const page = { state: url.defaults(), resp: null, store: null, body: null, sentKey: null, gen: 0,
-  hover: null, pinned: null, presets: null, controller: null, timer: null, pending: new Set() };
+const page = { state: url.defaults(), resp: null, store: null, hover: null, pinned: null,
+  presets: null, pending: new Set(), note: '' };
 
 const editors = {
   input: new MatrixEditor($('[data-editor="input"]'), 'input', changed),
@@ -43,6 +44,17 @@ const player = new Player($('[data-player-root]'), onStep, (level) => {
   page.state.speed = String(level);
   url.save(page.state);
 });
+const exchange = new Exchange({ endpoint: ENDPOINT,
+  wire: (b) => ({ ...b, trace: true, equivalent_trace: true }), call: api.convTranspose2d,
+  shown: (resp) => {
+    page.resp = resp;
+    page.store = new TraceStore(resp, Math.max(1, resp.trace.count));
+    stage.setData(resp);
+    player.setTotal(resp.trace.total);
+    player.set(Number(page.state.step) || 0, true);
+    render();
+  },
+  errors: showErrors, note: () => page.note, restate: true, drop: true });
 const stage = new TransposedStage($('[data-stage-root]'), (f) => { page.hover = f; render(); },
   (f) => { page.pinned = JSON.stringify(page.pinned) === JSON.stringify(f) ? null : f; render(); });
 
@@ -83,48 +95,10 @@ function changed(what, typing = false) {
   url.save(s);
   if (what === 'present') return;
   const { body, errors } = toRequest(s);
-  showErrors(errors);
-  if (errors.length) {
-    clearTimeout(page.timer);
-    page.gen += 1; // an answer still on its way would cover these messages
-    page.sentKey = null;
-    setStatus('Showing the last valid result: fix the marked fields.', true);
-    return;
-  }
-  const key = JSON.stringify(body);
-  if (key === page.sentKey && page.resp) { setStatus(''); return; }
-  page.body = body;
-  page.sentKey = key;
-  clearTimeout(page.timer);
-  page.timer = setTimeout(send, typing ? 160 : 0);
+  if (!exchange.hold(errors)) exchange.offer(body, typing);
 }
 
 function showErrors(errors) { placeErrors(errors, editors, fields, { bias: 'kernel' }); }
-
-async function send() {
-  const gen = ++page.gen;
-  if (page.controller) page.controller.abort();
-  page.controller = new AbortController();
-  const body = { ...page.body, trace: true, equivalent_trace: true };
-  showTwin(ENDPOINT, body);
-  try {
-    const resp = await api.convTranspose2d(body, page.controller.signal);
-    if (gen !== page.gen) return;
-    showErrors([]);
-    setStatus(page.note || '');
-    page.resp = resp;
-    page.store = new TraceStore(resp, Math.max(1, resp.trace.count));
-    stage.setData(resp);
-    player.setTotal(resp.trace.total);
-    player.set(Number(page.state.step) || 0, true);
-    render();
-  } catch (err) {
-    if (err.name === 'AbortError' || gen !== page.gen) return;
-    page.sentKey = null;
-    showErrors(remoteErrors(err, api.ApiError));
-    setStatus('The server refused these settings: see the message next to the field.', true);
-  }
-}
 
 function render() {
   if (!page.resp) return;
@@ -137,12 +111,12 @@ function render() {
 async function fetchPage(index) {
   const start = page.store.pageStart(index);
   if (page.pending.has(start)) return;
-  const gen = page.gen;
+  const gen = exchange.gen;
   page.pending.add(start);
   try {
-    const resp = await api.convTranspose2d({ ...page.body, equivalent_trace: false,
+    const resp = await api.convTranspose2d({ ...exchange.body, equivalent_trace: false,
       trace: { start, limit: page.store.pageSize } });
-    if (gen !== page.gen) return;
+    if (gen !== exchange.gen) return;
     page.store.add(resp);
     render();
   } catch (err) {
@@ -188,7 +162,7 @@ function applyPreset(id) {
 
 async function main() {
   bindChrome({ url, getState: () => page.state, changed, endpoint: ENDPOINT,
-    unpin: () => { page.pinned = null; render(); }, body: () => ({ ...page.body, trace: true }) });
+    unpin: () => { page.pinned = null; render(); }, body: () => ({ ...exchange.body, trace: true }) });
   $('[data-preset]').addEventListener('change', (e) => applyPreset(e.target.value));
   page.presets = await api.presets();
   const names = $('[data-named-kernel]');
