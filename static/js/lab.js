@@ -3,7 +3,8 @@
 
 import * as api from './api.js';
 import { lab as url } from './url-state.js';
-import { toRequest } from './request.js';
+import { remoteErrors, toRequest } from './request.js';
+import { bindChrome, setStatus, showPresent, showTwin } from './page-chrome.js';
 import { MatrixEditor } from './editor.js';
 import { ParamsForm } from './params.js';
 import { Player } from './player.js';
@@ -41,8 +42,7 @@ function changed(what, typing = false) {
   if (what === 'input' || what === 'groups') syncKernelChannels(s);
   if (!typing) { editors.input.update(s); editors.kernel.update(s); }
   params.update(s);
-  document.body.classList.toggle('present', s.present);
-  $('[data-action-lab="present"]').setAttribute('aria-pressed', String(s.present));
+  showPresent(s.present, 'lab');
   $('[data-stage-root]').classList.toggle('quiz', s.hideTodo);
   if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
   if (what === 'hideTodo' || what === 'present') { url.save(s); return; }
@@ -77,11 +77,6 @@ function showErrors(local, remote) {
   params.showErrors(byField);
 }
 
-function setStatus(text, stale = false) {
-  $('[data-status]').textContent = text;
-  $('[data-stage-root]').classList.toggle('stale', stale);
-}
-
 function isLarge(body) {
   const input = lab.state.input[0];
   return input.length > 16 || input[0].length > 16 || body.padding === 'full';
@@ -95,7 +90,7 @@ async function send() {
   const step = Number(lab.state.step) || 0;
   const start = Math.floor(step / limit) * limit;
   const body = { ...lab.body, trace: { start, limit } };
-  updateTwin(body);
+  showTwin('/api/conv2d', body);
   try {
     const resp = await api.conv2d(body, lab.controller.signal);
     if (gen !== lab.gen) return;
@@ -115,10 +110,7 @@ async function send() {
   } catch (err) {
     if (err.name === 'AbortError' || gen !== lab.gen) return;
     lab.sentKey = null; // a refused body is asked again next time, so its message stays true
-    const remote = err instanceof api.ApiError
-      ? err.detail.map((d) => ({ field: d.loc[1] ?? 'other', msg: d.msg }))
-      : [{ field: 'other', msg: `The server did not answer: ${err.message}` }];
-    showErrors([], remote);
+    showErrors([], remoteErrors(err));
     setStatus('The server refused these settings: see the message next to the field.', true);
   }
 }
@@ -160,15 +152,6 @@ function onStep(index) {
   render();
 }
 
-function updateTwin(body) {
-  const details = $('.twin');
-  if (!details.open) return;
-  const json = JSON.stringify(body);
-  $('[data-twin="body"]').textContent = JSON.stringify(body, null, 1).slice(0, 20000);
-  $('[data-twin="curl"]').textContent = `curl -s ${window.location.origin}/api/conv2d `
-    + `-H 'content-type: application/json' -d '${json.length > 4000 ? '@body.json' : json}'`;
-}
-
 function applyPreset(id) {
   const example = lab.presets.examples.find((e) => e.id === id);
   if (!example) return;
@@ -182,34 +165,18 @@ function applyPreset(id) {
   $('[data-status]').textContent = example.description;
 }
 
-function bindChrome() {
+function bindControls() {
   $('[data-preset]').addEventListener('change', (e) => applyPreset(e.target.value));
   $('[data-named-kernel]').addEventListener('change', (e) => {
     const named = lab.presets.kernels.find((k) => k.id === e.target.value);
     if (named) { withNamedKernel(lab.state, named.kernel); changed('kernel'); }
   });
-  $('[data-action-lab="present"]').addEventListener('click', () => {
-    lab.state.present = !lab.state.present; changed('present');
-  });
-  $('[data-action-lab="share"]').addEventListener('click', async (e) => {
-    const link = window.location.origin + window.location.pathname + url.encode(lab.state);
-    try { await navigator.clipboard.writeText(link); e.target.textContent = 'Link copied'; } catch {
-      e.target.textContent = 'Copy failed: use the address bar';
-    }
-    setTimeout(() => { e.target.textContent = 'Copy link'; }, 1800);
-  });
-  $('.twin').addEventListener('toggle', () => updateTwin({ ...lab.body, trace: true }));
-  document.addEventListener('keydown', (e) => {
-    if (e.target.closest && e.target.closest('input, textarea, select')) return;
-    if (e.key === 'Escape') { lab.pinned = null; render(); }
-    if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.metaKey) {
-      lab.state.present = !lab.state.present; changed('present');
-    }
-  });
+  bindChrome({ url, getState: () => lab.state, changed, endpoint: '/api/conv2d', action: 'lab',
+    unpin: () => { lab.pinned = null; render(); }, body: () => ({ ...lab.body, trace: true }) });
 }
 
 async function main() {
-  bindChrome();
+  bindControls();
   lab.presets = await api.presets();
   const names = $('[data-named-kernel]');
   for (const k of lab.presets.kernels) names.append(new Option(k.name, k.id));
