@@ -5,7 +5,7 @@
 
 import { fmt, fmtFactor } from './numbers.js';
 import { maxAbs } from './colors.js';
-import { TermPanel } from './matrix-formula.js';
+import { TermPanel } from './formula.js';
 import { mapsFor } from './backward-maps.js';
 import { FullConvolutionPanel } from './backward-full.js';
 import { as3 } from './backward-terms.js';

@@ -1,6 +1,8 @@
-// The formula panel: the current output cell's equation with the real
-// numbers, one line per input channel when there are several. The term
-// elements are built once per (channels, taps) and patched on every step.
+// The formula panels: FormulaPanel, the current output cell's equation with
+// the real numbers, one line per input channel when there are several; and
+// TermPanel (matrix and backward pages), lines of "label = a·b + c·d + … =
+// value". Elements are built once per layout and patched on every step; every
+// value goes in as text.
 
 import { fmt, fmtFactor } from './numbers.js';
 
@@ -25,7 +27,8 @@ function span(cls, text = '') {
   return el;
 }
 
-export class FormulaPanel {
+/** The slots every formula panel fills: its title, a note beside it, the lines. */
+class Panel {
   constructor(root) {
     this.root = root;
     this.title = root.querySelector('[data-f="cell"]');
@@ -33,7 +36,9 @@ export class FormulaPanel {
     this.lines = root.querySelector('[data-f="lines"]');
     this.layout = '';
   }
+}
 
+export class FormulaPanel extends Panel {
   build(channels, taps) {
     const shown = taps > MAX_TERMS ? HEAD + TAIL : taps;
     const lines = [];
@@ -117,5 +122,59 @@ export class FormulaPanel {
     if (biasText) parts.push(biasText);
     this.total.textContent = `${parts.join(' + ')} = ${fmt(formula.value)}`;
     this.total.prepend(span('eq-label', formula.bias ? 'sum + b: ' : 'sum: '));
+  }
+}
+
+export class TermPanel extends Panel {
+  build(lines) {
+    this.rows = lines.map((line) => {
+      const p = document.createElement('p');
+      p.className = 'eq';
+      const label = span('eq-label');
+      const body = span('eq-terms');
+      const terms = line.terms.map((_, t) => {
+        if (t > 0) body.append(span('op', ' + '));
+        const term = span('term');
+        term.append(span('x'), span('op', '·'), span('w'));
+        body.append(term);
+        return term;
+      });
+      const tail = span('bias');
+      body.append(tail);
+      const sum = span('eq-sum');
+      const equals = span('op', ' = ');
+      const op = span('op', ' = ');
+      p.append(label, op, body, equals, sum);
+      return { p, label, op, body, terms, tail, sum, equals };
+    });
+    this.lines.replaceChildren(...this.rows.map((r) => r.p));
+  }
+
+  /**
+   * @param title  e.g. "δx₂₂"
+   * @param where  a note beside it
+   * @param lines  [{label, op?, terms: [[a, b, fresh?]], tail, sum}]
+   */
+  render(title, where, lines) {
+    this.title.textContent = title;
+    this.where.textContent = where;
+    const layout = lines.map((l) => l.terms.length).join(',');
+    if (layout !== this.layout) { this.build(lines); this.layout = layout; }
+    lines.forEach((line, i) => {
+      const row = this.rows[i];
+      row.label.textContent = line.label;
+      row.op.textContent = line.op || ' = ';
+      row.p.dataset.label = line.label;
+      line.terms.forEach(([a, b, fresh], t) => {
+        const term = row.terms[t];
+        term.children[0].textContent = a;
+        term.children[2].textContent = b;
+        term.classList.toggle('fresh', Boolean(fresh));
+      });
+      row.tail.textContent = line.tail || (line.terms.length ? '' : '0');
+      row.sum.textContent = line.sum ?? '';
+      row.equals.textContent = line.sum ? ' = ' : '';
+      row.p.classList.toggle('eq-cont', !line.label);
+    });
   }
 }

@@ -7,7 +7,7 @@ import { MatrixGrids } from './matrix-grids.js';
 import { fmt, fmtFactor } from './numbers.js';
 import { renderArithmetic } from './arithmetic.js';
 import { MatrixTable } from './matrix-table.js';
-import { TermPanel } from './matrix-formula.js';
+import { TermPanel } from './formula.js';
 import { cellLabel, modelOf, reshape, sceneOf, unflat } from './matrix-model.js';
 
 const TABLE_CELLS = 2500; // above this a matrix becomes a heatmap
