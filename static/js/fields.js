@@ -1,6 +1,6 @@
-// A parameter form for the view pages: fields named data-param="key" (one
-// value) or "key.h" / "key.w" (a per-axis pair), checkboxes as booleans,
-// bound to the state both ways; messages shown beside the field they name.
+// A parameter form: fields named data-param="key" (one value) or "key.h" /
+// "key.w" (a per-axis pair), checkboxes as booleans, bound to the state both
+// ways; messages shown beside the field they name. params.js extends it.
 
 export class Fields {
   constructor(root, onChange) {
