@@ -22,7 +22,8 @@ export class Picker {
     for (const radio of $$(root, '[data-pick="difficulty"]')) {
       radio.addEventListener('change', () => this.pick());
     }
-    this.seed.addEventListener('input', () => this.showError(''));
+    // A seed being typed is not asked for yet: an answer arriving meanwhile must not undo it.
+    this.seed.addEventListener('input', () => { this.typing = true; this.showError(''); });
     root.addEventListener('submit', (e) => { e.preventDefault(); this.pick(); });
     root.querySelector('[data-action="new"]').addEventListener('click', () => this.fresh());
   }
@@ -53,7 +54,7 @@ export class Picker {
     for (const radio of $$(this.root, '[data-pick="difficulty"]')) {
       radio.checked = Number(radio.value) === ex.difficulty;
     }
-    this.seed.value = String(ex.seed);
+    if (!this.typing) this.seed.value = String(ex.seed);
     this.root.querySelector('[data-pick="id"]').textContent = ex.id;
     this.notes();
     this.showError('');
@@ -80,6 +81,7 @@ export class Picker {
   }
 
   pick() {
+    this.typing = false;
     this.notes();
     const id = this.id();
     if (id) this.onPick(id);

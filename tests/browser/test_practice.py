@@ -207,3 +207,22 @@ def test_vector_answers_arrows_new_seeds_and_bad_ids(practice: Page, server: str
     page.click('[data-action="present"]')
     expect(page.locator("body")).to_have_class(re.compile(r"\bpresent\b"))
     shot(page, "practice-present")
+
+
+def test_a_seed_being_typed_survives_a_late_answer(practice: Page, server: str) -> None:
+    """Answers for the type and level picked a moment ago arrive while the seed is being
+    typed: they must not put the old seed back in the field."""
+    import time
+
+    def slow(route: Any) -> None:
+        time.sleep(0.4)
+        route.continue_()
+
+    practice.route(re.compile(r"/api/exercises/[a-z-]+\.\d\.\d+\.v1$"), slow)
+    practice.select_option('[data-pick="type"]', "conv-cell")
+    practice.check('[data-pick="difficulty"][value="2"]')
+    practice.fill('[data-pick="seed"]', "77")
+    practice.wait_for_timeout(900)  # both earlier answers have landed by now
+    expect(practice.locator('[data-pick="seed"]')).to_have_value("77")
+    practice.click('[data-action="get"]')
+    expect(practice.locator('[data-pick="id"]')).to_have_text("conv-cell.2.77.v1")
