@@ -25,6 +25,11 @@ def error_body(loc: list[Any], msg: str, type_: str) -> dict[str, Any]:
     return {"detail": [{"loc": loc, "msg": msg, "type": type_}]}
 
 
+# What a string parameter with a pattern must look like, said in words.
+PATTERNS = {"exercise_id": "an exercise id: the form is <type>.<difficulty>.<seed>.v<version>, "
+                           "e.g. conv-output.2.12345.v1"}
+
+
 def _clean(error: dict[str, Any]) -> dict[str, Any]:
     loc = [part for part in error.get("loc", ()) if part not in UNION_TAGS]
     msg = str(error.get("msg", "invalid"))
@@ -32,6 +37,8 @@ def _clean(error: dict[str, Any]) -> dict[str, Any]:
         loc = ["body"]  # the position FastAPI gives is a character offset, not a field
         msg = f"the body is not valid JSON: {error.get('ctx', {}).get('error', msg)}"
     field = " → ".join(str(p) for p in loc[1:]) or "body"
+    if error.get("type") == "string_pattern_mismatch" and loc[-1:] and loc[-1] in PATTERNS:
+        msg = f"'{error.get('input')}' is not {PATTERNS[str(loc[-1])]}"
     if not msg.startswith(field):
         msg = f"{field}: {msg}"
     return {"loc": loc, "msg": msg, "type": str(error.get("type", "value_error"))}

@@ -44,8 +44,12 @@ _ID_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "A malformed id (syntax, difficulty or seed "
                                                  "out of range), or an invalid body."},
 }
+# The id's syntax in the schema too: without it "types" and "export" would read as ids of
+# /api/exercises/{exercise_id} although their own routes answer them.
+ID_PATTERN = r"^[a-z0-9-]+\.[0-9]+\.[0-9]+\.v[0-9]+$"
 ExerciseIdPath = Annotated[str, Path(
-    description="<type>.<difficulty>.<seed>.v<version>", examples=["conv-output.2.12345.v1"])]
+    description="<type>.<difficulty>.<seed>.v<version>", examples=["conv-output.2.12345.v1"],
+    pattern=ID_PATTERN, max_length=64)]
 
 
 _INLINE_COUNT = 4

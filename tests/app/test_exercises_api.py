@@ -253,3 +253,22 @@ def test_bad_export_parameters_are_422(client: TestClient, params: dict, loc: li
     assert response.status_code == 422
     detail = response.json()["detail"][0]
     assert detail["loc"] == loc and words in detail["msg"]
+
+
+def test_the_id_pattern_keeps_types_and_export_apart(client: TestClient) -> None:
+    """/api/exercises/types and /export are their own routes: the documented id syntax
+    must not admit them, or a client following the schema could read them as ids."""
+    import re
+
+    schema = client.get("/openapi.json").json()
+    for template in ("/api/exercises/{exercise_id}", "/api/exercises/{exercise_id}/solution",
+                     "/api/exercises/{exercise_id}/check"):
+        (param,) = [p for ops in schema["paths"][template].values()
+                    for p in ops["parameters"] if p["name"] == "exercise_id"]
+        pattern = param["schema"]["pattern"]
+        assert re.fullmatch(pattern, "conv-output.2.12345.v1")
+        assert not re.fullmatch(pattern, "types") and not re.fullmatch(pattern, "export")
+    assert "types" in client.get("/api/exercises/types").json()
+    response = client.get("/api/exercises/nope.x")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "exercise_id"]
