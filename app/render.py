@@ -93,14 +93,14 @@ def _cached_positions(key: tuple[Any, ...], trace: ConvTrace, padded_width: int
         if found is not None:
             _positions.move_to_end(key)
             return found
-    frag, dumps = orjson.Fragment, orjson.dumps
-    made = tuple([frag(dumps(v)) for v in column]
-                 for column in _position_lists(trace, padded_width))
+    out, window, padding = (
+        [orjson.Fragment(orjson.dumps(v)) for v in column]
+        for column in _position_lists(trace, padded_width))
     with _positions_lock:
-        _positions[key] = made  # type: ignore[assignment]
+        _positions[key] = (out, window, padding)
         if len(_positions) > _CACHE_SIZE:
             _positions.popitem(last=False)
-    return made  # type: ignore[return-value]
+    return out, window, padding
 
 
 def conv_steps(trace: ConvTrace, as_int: bool, padded_width: int,
