@@ -16,6 +16,7 @@ const SMALL_PAGE = 4096;
 const LARGE_PAGE = 512;
 const FIELDS = { padding_mode: 'paddingMode', flip_kernel: 'flip' };
 // Lecture examples of other operations open in their own view.
+const DEFAULT_EXAMPLE = 'stride-3';
 const OTHER_VIEWS = { conv_transpose2d: '/transposed', pool2d: '/pool' };
 
 const $ = (sel) => document.querySelector(sel);
@@ -156,7 +157,11 @@ function applyPreset(id) {
   const example = lab.presets.examples.find((e) => e.id === id);
   if (!example) return;
   const elsewhere = OTHER_VIEWS[example.op];
-  if (elsewhere) { window.location.assign(`${elsewhere}?preset=${encodeURIComponent(id)}`); return; }
+  if (elsewhere) {
+    $('[data-preset]').value = ''; // coming back, the list must not name what is not shown
+    window.location.assign(`${elsewhere}?preset=${encodeURIComponent(id)}`);
+    return;
+  }
   if (example.op !== 'conv2d') return;
   lab.pinned = null;
   lab.state = fromPreset(example.params, { present: lab.state.present, speed: lab.state.speed,
@@ -182,7 +187,10 @@ async function main() {
   for (const k of lab.presets.kernels) names.append(new Option(k.name, k.id));
   const restored = url.load();
   if (restored) lab.state = restored;
-  else lab.state = fromPreset(lab.presets.examples.find((e) => e.id === 'stride-3').params);
+  else {
+    lab.state = fromPreset(lab.presets.examples.find((e) => e.id === DEFAULT_EXAMPLE).params);
+    $('[data-preset]').value = DEFAULT_EXAMPLE;
+  }
   changed('init');
 }
 

@@ -238,6 +238,7 @@ def test_presentation_mode_and_large_inputs(lab: Page) -> None:
 
 
 def test_transposed_and_pooling_examples_open_their_views(lab: Page) -> None:
+    expect(lab.locator("[data-preset]")).to_have_value("stride-3")  # what a first visit shows
     load_example(lab, "transposed-stride-1")
     lab.wait_for_url("**/transposed?preset=transposed-stride-1*")
     wait_ready(lab)
@@ -246,6 +247,7 @@ def test_transposed_and_pooling_examples_open_their_views(lab: Page) -> None:
         ["0", "1", "3", "2", "3", "13", "17", "10", "6", "26", "29", "15", "21", "17", "11", "6"])
     lab.go_back()
     wait_ready(lab)
+    expect(lab.locator("[data-preset]")).not_to_have_value("transposed-stride-1")
     load_example(lab, "pool-max")
     lab.wait_for_url("**/pool?preset=pool-max*")
     expect(lab.locator("[data-player=counter]")).to_have_text("Step 1 of 4")
