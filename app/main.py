@@ -40,7 +40,10 @@ VENDOR = {
 DESCRIPTION = """
 Convolution arithmetic, step by step: a NumPy engine that computes 2-D convolution
 (stride, padding, dilation, channels, groups, bias, true convolution or
-cross-correlation) and explains every output cell and every output size.
+cross-correlation), transposed convolution, max/average/min pooling and
+max-unpooling, convolution as a matrix (the sparse C, im2col) and the backward pass,
+and explains every output cell and every output size. Seeded exercises with answer
+keys, grading and worksheet exports (JSON, Markdown, Moodle XML, GIFT).
 
 Parameter names follow `torch.nn.functional`; `kernel` is PyTorch's `weight`.
 Indices in JSON are 0-based. Errors share one shape: `{"detail": [{"loc", "msg",
