@@ -44,10 +44,18 @@ def exact_integers(*arrays: NDArray[np.float64], terms: int) -> bool:
 
 
 def lists(array: NDArray[Any], as_int: bool) -> Any:
-    """Nested lists of ``array``: integers when ``as_int``, else floats without −0."""
+    """Nested lists of ``array``: integers when ``as_int`` or when every value of the
+    array is a whole number anyway (an input echoed beside a fractional bias reads
+    ``[1, 2]``, not ``[1.0, 2.0]``), else floats without −0.
+
+    >>> lists(np.array([1.0, 2.0]), False), lists(np.array([0.5, -0.0]), False)
+    ([1, 2], [0.5, 0.0])
+    """
     if as_int:
         return array.astype(np.int64).tolist()
     if array.dtype.kind == "f":
+        if array.size and exact_integers(array, terms=1):
+            return array.astype(np.int64).tolist()
         return (array + 0.0).tolist()
     return array.tolist()
 
