@@ -8,6 +8,7 @@ Every number is read from the page's cells; the expected values are deck
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -133,3 +134,37 @@ def test_bad_values_are_named_next_to_their_field(tpage: Page) -> None:
     shot(tpage, "transposed-error")
     tpage.locator('[data-editor="input"] input[data-r="0"][data-c="0"]').fill("a")
     expect(tpage.locator('[data-error-for="input"]')).to_contain_text("not a number")
+
+
+def test_two_channels_with_stride_padding_and_output_padding_match_torch(page: Page,
+                                                                          server: str) -> None:
+    """Every output cell on the page, scatter and equivalent convolution alike, equals
+    torch.nn.functional.conv_transpose2d for 2 → 2 channels, stride 2, padding 1,
+    output padding 1 and a bias per output channel."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    x = np.array([[[1, -2, 0], [3, 1, 2]], [[0, 2, -1], [1, 0, 4]]])          # (2, 2, 3)
+    w = np.array([[[[1, 0], [2, -1]], [[0, 1], [1, 1]]],
+                  [[[-1, 2], [0, 1]], [[3, 0], [-2, 1]]]])                    # (2, 2, 2, 2)
+    bias = [1, -2]
+    expected = F.conv_transpose2d(torch.tensor(x, dtype=torch.float64)[None],
+                                  torch.tensor(w, dtype=torch.float64),
+                                  torch.tensor(bias, dtype=torch.float64), stride=2, padding=1,
+                                  output_padding=1)[0].numpy()
+
+    def enc3(a: Any) -> str:
+        return "_".join(";".join(",".join(str(v) for v in row) for row in ch) for ch in a)
+
+    query = (f"input={enc3(x)}&kernel={'~'.join(enc3(f) for f in w)}&bias=1,-2"
+             f"&stride=2,2&padding=1,1&outpad=1,1")
+    page.goto(f"{server}/transposed?{query}")
+    wait_ready(page)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("End")
+    want = [str(int(v)).replace("-", "−") for v in expected.ravel()]
+    expect(page.locator(OUT)).to_have_text(want)
+    expect(page.locator(EQ_OUT)).to_have_text(want)
+    # (2 − 1)·2 − 2·1 + 2 + 1 = 3 rows, (3 − 1)·2 − 2·1 + 2 + 1 = 5 columns.
+    expect(page.locator('[data-t="output-size"]')).to_have_text("2 × 3 × 5")
