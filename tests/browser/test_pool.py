@@ -116,3 +116,35 @@ def test_bad_values_are_named_next_to_their_field(ppage: Page) -> None:
     expect(ppage.locator('[data-error-for="padding"]')).to_be_hidden()
     ppage.locator('[data-editor="input"] input[data-r="0"][data-c="0"]').fill("nine")
     expect(ppage.locator('[data-error-for="input"]')).to_contain_text("not a number")
+
+
+@pytest.mark.parametrize("mode", ["max", "avg", "min"])
+def test_two_channels_ceil_mode_and_padding_match_torch(page: Page, server: str,
+                                                        mode: str) -> None:
+    """Every pooled cell of both channels equals PyTorch (min as −max_pool2d(−x)) with a
+    3×3 window, stride 2, padding 1 and ceil mode; max also its indices."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    x = np.array([[[3, -1, 4, 1, -5], [9, 2, -6, 5, 3], [5, 8, 9, -7, 9], [3, 2, 3, 8, 4]],
+                  [[-2, 7, 1, 8, 2], [8, 1, -8, 2, 8], [4, 5, 9, 0, -4], [5, 2, 3, 5, 3]]])
+    t = torch.tensor(x, dtype=torch.float64)[None]
+    if mode == "avg":
+        expected = F.avg_pool2d(t, 3, 2, 1, ceil_mode=True, count_include_pad=False)[0]
+    else:
+        sign = 1 if mode == "max" else -1
+        expected = sign * F.max_pool2d(sign * t, 3, 2, 1, ceil_mode=True)[0]
+    rows = "_".join(";".join(",".join(str(v) for v in row) for row in ch) for ch in x)
+    page.goto(f"{server}/pool?input={rows}&mode={mode}&k=3,3&stride=2,2&padding=1,1"
+              "&ceil=1&cip=0")
+    wait_ready(page)
+    want = []
+    for v in expected.numpy().ravel():
+        text = f"{v:.3f}".rstrip("0").rstrip(".") if v != int(v) else str(int(v))
+        want.append(text.replace("-", "−"))
+    expect(page.locator(OUT)).to_have_text(want)
+    if mode == "max":
+        _, indices = F.max_pool2d(t, 3, 2, 1, ceil_mode=True, return_indices=True)
+        expect(page.locator('[data-p="indices"] .grid .cell .v')).to_have_text(
+            [str(int(i)) for i in indices[0].numpy().ravel()])
