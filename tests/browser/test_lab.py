@@ -7,6 +7,7 @@ expected numbers are the lecture decks' (seeds/README.md) or hand arithmetic.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
@@ -251,3 +252,32 @@ def test_transposed_and_pooling_examples_open_their_views(lab: Page) -> None:
     load_example(lab, "pool-max")
     lab.wait_for_url("**/pool?preset=pool-max*")
     expect(lab.locator("[data-player=counter]")).to_have_text("Step 1 of 4")
+
+
+def test_channels_groups_dilation_and_reflect_padding_match_torch(page: Page,
+                                                                  server: str) -> None:
+    """Every output cell of a 4-channel input, 2 groups, 4 filters, dilation 2, stride
+    [1, 2], reflect padding 2 and a bias per filter, against torch."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(8)
+    x = rng.integers(-4, 5, size=(4, 6, 7))
+    w = rng.integers(-2, 3, size=(4, 2, 2, 3))
+    bias = [1, -1, 2, 0]
+    padded = F.pad(torch.tensor(x, dtype=torch.float64)[None], (2, 2, 2, 2), mode="reflect")
+    expected = F.conv2d(padded, torch.tensor(w, dtype=torch.float64),
+                        torch.tensor(bias, dtype=torch.float64), stride=(1, 2), dilation=2,
+                        groups=2)[0].numpy()
+
+    def enc3(a: Any) -> str:
+        return "_".join(";".join(",".join(str(v) for v in row) for row in ch) for ch in a)
+
+    page.goto(f"{server}/?input={enc3(x)}&kernel={'~'.join(enc3(f) for f in w)}"
+              f"&bias=1,-1,2,0&stride=1,2&padding=2,2&dilation=2,2&groups=2&mode=reflect")
+    wait_ready(page)
+    expect(page.locator('[data-stage="output-size"]')).to_have_text(
+        "4 × {} × {}".format(*expected.shape[1:]))
+    expect(page.locator(OUTPUT)).to_have_text(
+        [str(int(v)).replace("-", "−") for v in expected.ravel()])
