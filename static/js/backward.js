@@ -54,19 +54,21 @@ function updateGradEditor() {
   }
 }
 
-/** Give ΔY the output's shape (C_out × H_out × W_out), keeping what fits; '1' elsewhere. */
-async function fitGrad(body) {
+/** ΔY in the output's shape (C_out × H_out × W_out), keeping what fits, '1' elsewhere;
+ * null when the shape could not be had. The caller applies it only if no newer change
+ * came meanwhile: an answer to an older shape request must not resize ΔY. */
+async function fittedGrad(body) {
   const s = shell.state;
   const req = { op: 'conv2d', input_size: [s.input[0].length, s.input[0][0].length],
     kernel_size: [s.kernel[0][0].length, s.kernel[0][0][0].length], stride: body.stride,
     padding: body.padding, dilation: body.dilation };
   const key = JSON.stringify(req);
   if (!page.shapes.has(key)) {
-    try { page.shapes.set(key, (await api.shape(req)).output_size); } catch { return; }
+    try { page.shapes.set(key, (await api.shape(req)).output_size); } catch { return null; }
   }
   const [ho, wo] = page.shapes.get(key);
   const old = s.grad;
-  s.grad = s.kernel.map((_, o) => Array.from({ length: ho }, (_, r) =>
+  return s.kernel.map((_, o) => Array.from({ length: ho }, (_, r) =>
     Array.from({ length: wo }, (_, c) => old[o]?.[r]?.[c] ?? '1')));
 }
 
@@ -85,8 +87,9 @@ async function changed(what, typing, { body, errors }) {
   const gen = ++shell.exchange.gen; // an answer on its way is for the state before this change
   if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
   if (what === 'hideTodo' || what === 'present') return;
-  if (!errors.length && what !== 'grad') await fitGrad(body);
+  const fitted = !errors.length && what !== 'grad' ? await fittedGrad(body) : null;
   if (gen !== shell.exchange.gen) return;
+  if (fitted) s.grad = fitted;
   if (!typing || what !== 'grad') updateGradEditor();
   shell.save();
   const grad = parseGrad();
