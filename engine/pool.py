@@ -249,12 +249,12 @@ def max_unpool2d(input: Any, indices: Any, *, kernel_size: IntPair,
     if min(default) < 1 and output_size is None:
         raise InputError("padding", f"leaves no output: default size {list(default)}")
     cells = size[0] * size[1]
-    targets = idx3.astype(np.int64)
-    bad = (targets < 0) | (targets >= cells)
+    bad = (idx3 < 0) | (idx3 >= cells)  # checked as floats: 1e19 must not wrap in a cast
     if bad.any():
         where = [int(v) for v in np.argwhere(bad)[0]]
-        raise InputError("indices", f"{int(targets[tuple(where)])} at {where} is outside the "
+        raise InputError("indices", f"{idx3[tuple(where)]:.0f} at {where} is outside the "
                          f"{size[0]}×{size[1]} = {cells} output cells")
+    targets = idx3.astype(np.int64)
     flat = (np.arange(c)[:, None, None] * cells + targets).ravel()
     out = np.zeros(c * cells)
     out[flat] = x3.ravel()  # repeated targets: the last write wins

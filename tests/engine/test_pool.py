@@ -108,6 +108,10 @@ def test_unpool_refuses_indices_outside_the_output() -> None:
         max_unpool2d([[5, 8]], [[1, 16]], kernel_size=2)
     assert err.value.field == "indices"
     assert "16" in err.value.message and "8 output cells" in err.value.message
+    # Far past int64 (schemathesis sent 2⁶³): refused, not wrapped around by a cast.
+    for huge in (2.0**63, 1e300, -1e19):
+        with pytest.raises(InputError, match="outside the"):
+            max_unpool2d([[5, 8]], [[1, huge]], kernel_size=2)
 
 
 def test_min_pooling_is_minus_max_of_minus() -> None:
