@@ -48,7 +48,7 @@ def feasible(size: tuple[int, int], kernel_size: tuple[int, int], dilation: tupl
 
 
 def random_case(rng: random.Random, mode: str, padding_kind: str, *, integers: bool = False,
-                max_size: int = 6) -> dict[str, Any]:
+                max_size: int = 6, max_kernel: int = 3) -> dict[str, Any]:
     """One feasible conv2d call, as keyword arguments of ``engine.conv2d``."""
     def draw() -> float:
         return float(rng.randint(-4, 4)) if integers else rng.gauss(0, 1)
@@ -63,7 +63,7 @@ def random_case(rng: random.Random, mode: str, padding_kind: str, *, integers: b
             c_in = 1 if kernel_rank == 2 else rng.randint(1, 3)
         input_rank = 2 if c_in == 1 and rng.random() < 0.5 else 3
         size = (rng.randint(1, max_size), rng.randint(1, max_size))
-        kernel_size = (rng.randint(1, 3), rng.randint(1, 3))
+        kernel_size = (rng.randint(1, max_kernel), rng.randint(1, max_kernel))
         stride: Any = rng.choice([1, 2, 3, [1, 2], [3, 1]])
         dilation: Any = rng.choice([1, 1, 2, [1, 2], [2, 1]])
         padding: Any = {"int": rng.randint(0, 2), "pair": [rng.randint(0, 2), rng.randint(0, 2)],

@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from _conv_cases import MODES, PADDINGS, describe, explicit_padding, pair
+from _conv_cases import random_case as shared_random_case
 
 from engine import conv2d
 
@@ -21,71 +23,12 @@ from engine import conv2d
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Using padding='same' with even kernel lengths:UserWarning")
 
-MODES = ["zeros", "reflect", "replicate", "circular"]
-PADDINGS = ["int", "pair", "valid", "same", "full"]
 CASES_PER_COMBINATION = 60   # 4 modes × 5 paddings × 60 = 1200 random cases
 
 
-def pair(v):
-    return (v, v) if isinstance(v, int) else tuple(v)
-
-
 def random_case(rng: random.Random, mode: str, padding_kind: str) -> dict:
-    """Draw one feasible conv2d call (arguments as the engine takes them)."""
-    while True:
-        kernel_rank = rng.choice([2, 3, 4])
-        if kernel_rank == 4:
-            groups = rng.choice([1, 1, 2, 3])
-            c_in = groups * rng.randint(1, 2)
-            c_out = groups * rng.randint(1, 2)
-        else:
-            groups, c_out = 1, 1
-            c_in = 1 if kernel_rank == 2 else rng.randint(1, 3)
-        input_rank = 2 if c_in == 1 and rng.random() < 0.5 else 3
-        size = (rng.randint(1, 7), rng.randint(1, 7))
-        kernel_size = (rng.randint(1, 4), rng.randint(1, 4))
-        stride = rng.choice([1, 2, 3, [1, 2], [3, 1]])
-        dilation = rng.choice([1, 1, 2, [1, 2], [2, 1]])
-        padding = {"int": rng.randint(0, 2), "pair": [rng.randint(0, 2), rng.randint(0, 2)],
-                   "valid": "valid", "same": "same", "full": "full"}[padding_kind]
-        if padding == "same":
-            stride = 1
-        pads = explicit_padding(padding, kernel_size, pair(dilation))
-        if feasible(size, kernel_size, pair(dilation), pads, mode):
-            break
-    x = np.array([[rng.gauss(0, 1) for _ in range(size[1])] for _ in range(size[0] * c_in)])
-    x = x.reshape(c_in, *size)
-    k = np.array([rng.gauss(0, 1) for _ in range(c_out * c_in // groups * np.prod(kernel_size))])
-    k = k.reshape(c_out, c_in // groups, *kernel_size)
-    bias = rng.choice([None, rng.gauss(0, 1), [rng.gauss(0, 1) for _ in range(c_out)]])
-    return {"input": x[0] if input_rank == 2 else x, "kernel": k.reshape(k.shape[-kernel_rank:])
-            if kernel_rank < 4 else k, "bias": bias, "stride": stride, "padding": padding,
-            "dilation": dilation, "groups": groups, "padding_mode": mode,
-            "flip_kernel": rng.random() < 0.3}
-
-
-def explicit_padding(padding, kernel_size, dilation):
-    """((top, bottom), (left, right)) worked out independently of the engine."""
-    spans = [(k - 1) * d for k, d in zip(kernel_size, dilation)]
-    if padding == "valid":
-        return ((0, 0), (0, 0))
-    if padding == "full":
-        return tuple((s, s) for s in spans)
-    if padding == "same":   # PyTorch: the odd cell goes to the bottom / right
-        return tuple((s // 2, s - s // 2) for s in spans)
-    ph, pw = pair(padding)
-    return ((ph, ph), (pw, pw))
-
-
-def feasible(size, kernel_size, dilation, pads, mode):
-    for n, k, d, (before, after) in zip(size, kernel_size, dilation, pads):
-        if (k - 1) * d + 1 > n + before + after:
-            return False
-        if mode == "reflect" and max(before, after) >= n:
-            return False
-        if mode == "circular" and max(before, after) > n:
-            return False
-    return True
+    """One feasible conv2d call, a little larger than the shared default."""
+    return shared_random_case(rng, mode, padding_kind, max_size=7, max_kernel=4)
 
 
 def torch_conv2d(case: dict) -> np.ndarray:
@@ -112,12 +55,6 @@ def torch_conv2d(case: dict) -> np.ndarray:
             conv.bias.copy_(torch.as_tensor(case["bias"], dtype=torch.float64)
                             .expand(w.shape[0]))
         return conv(x)[0].numpy()
-
-
-def describe(case: dict) -> str:
-    shapes = {k: np.shape(case[k]) for k in ("input", "kernel")}
-    rest = {k: v for k, v in case.items() if k not in ("input", "kernel")}
-    return f"{shapes} {rest}"
 
 
 @pytest.mark.parametrize(("mode", "padding_kind"), list(itertools.product(MODES, PADDINGS)))
