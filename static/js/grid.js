@@ -113,3 +113,15 @@ export function linesOf(rows, cols, rowList, colList) {
   for (const c of colList) for (let r = 0; r < rows; r += 1) out.push([r, c]);
   return out;
 }
+
+/**
+ * Hover and click on the cells of the grids under `root`: `focusAt(node)` names the focus
+ * a cell stands for (or null); leaving the cells reports null. One wiring for every view.
+ */
+export function linkCells(root, focusAt, onFocus, onPick) {
+  root.addEventListener('pointerover', (e) => { const f = focusAt(e.target); if (f) onFocus(f); });
+  root.addEventListener('pointerout', (e) => {
+    if (e.target.closest('.grid .cell') && !focusAt(e.relatedTarget)) onFocus(null);
+  });
+  root.addEventListener('click', (e) => { const f = focusAt(e.target); if (f) onPick(f); });
+}

@@ -3,7 +3,7 @@
 // ("max(3, 2, 4, 1) = 4", "(3 + 2 + 4 + 1) / 4 = 2.5"). Reads only the server's
 // trace; grids are built per shape and patched every frame.
 
-import { Grid } from './grid.js';
+import { Grid, linkCells } from './grid.js';
 import { maxAbs } from './colors.js';
 import { fmt } from './numbers.js';
 import { cellName } from './formula.js';
@@ -34,11 +34,7 @@ export class PoolStage {
     const pf = (n) => this.slot('formula').querySelector(`[data-pf="${n}"]`);
     this.pf = { title: pf('title'), where: pf('where'), lines: pf('lines') };
     this.key = '';
-    root.addEventListener('pointerover', (e) => { const f = this.focusAt(e.target); if (f) onFocus(f); });
-    root.addEventListener('pointerout', (e) => {
-      if (e.target.closest('.grid .cell') && !this.focusAt(e.relatedTarget)) onFocus(null);
-    });
-    root.addEventListener('click', (e) => { const f = this.focusAt(e.target); if (f) onPick(f); });
+    linkCells(root, (node) => this.focusAt(node), onFocus, onPick);
   }
 
   focusAt(node) {

@@ -3,6 +3,7 @@
 // and the shape arithmetic.
 
 import { CellMaps } from './maps-cells.js';
+import { linkCells } from './grid.js';
 import { HeatMaps } from './maps-heat.js';
 import { FormulaPanel } from './formula.js';
 import { renderArithmetic } from './arithmetic.js';
@@ -28,17 +29,7 @@ export class ConvStage {
     this.formula = new FormulaPanel(slot('formula'));
     this.arith = slot('arithmetic');
     this.sizes = { input: slot('input-size'), output: slot('output-size'), kernel: slot('kernel-size') };
-    root.addEventListener('pointerover', (e) => {
-      const f = this.focusAt(e.target);
-      if (f) onFocus(f);
-    });
-    root.addEventListener('pointerout', (e) => {
-      if (e.target.closest('.grid .cell') && !this.focusAt(e.relatedTarget)) onFocus(null);
-    });
-    root.addEventListener('click', (e) => {
-      const f = this.focusAt(e.target);
-      if (f) onPick(f);
-    });
+    linkCells(root, (node) => this.focusAt(node), onFocus, onPick);
   }
 
   focusAt(node) {

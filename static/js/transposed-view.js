@@ -2,7 +2,7 @@
 // equivalent direct convolution, the overlap map and the shape arithmetic.
 // Grids are built per shape; each frame patches marks, labels and values.
 
-import { Grid } from './grid.js';
+import { Grid, linkCells } from './grid.js';
 import { maxAbs } from './colors.js';
 import { fmt, fmtFactor } from './numbers.js';
 import { FormulaPanel, cellName } from './formula.js';
@@ -29,11 +29,7 @@ export class TransposedStage {
     const tf = (n) => this.slot('formula').querySelector(`[data-tf="${n}"]`);
     this.tf = { title: tf('title'), where: tf('where'), lines: tf('lines') };
     this.key = '';
-    root.addEventListener('pointerover', (e) => { const f = this.focusAt(e.target); if (f) onFocus(f); });
-    root.addEventListener('pointerout', (e) => {
-      if (e.target.closest('.grid .cell') && !this.focusAt(e.relatedTarget)) onFocus(null);
-    });
-    root.addEventListener('click', (e) => { const f = this.focusAt(e.target); if (f) onPick(f); });
+    linkCells(root, (node) => this.focusAt(node), onFocus, onPick);
   }
 
   focusAt(node) {
