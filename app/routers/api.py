@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__
+from app.jsonroute import JsonBodyRoute
 from app.limits import LIMITS, check_conv2d
 from app.render import conv_exact, conv_result, conv_trace
 from app.schemas.common import ERROR_RESPONSES, TracePage
@@ -20,7 +21,7 @@ from engine.params import resolve_padding
 from engine.presets import EXAMPLES, KERNELS
 from engine.primitives import as_pair
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], route_class=JsonBodyRoute)
 
 # Requests costing more multiply-adds than this run in a worker thread, so
 # the event loop keeps answering small requests meanwhile (BLAS drops the GIL).

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.errors import error_body
+from app.jsonroute import JsonBodyRoute
 from app.schemas.common import ErrorResponse
 from app.schemas.exercises import (
     CheckRequest,
@@ -36,7 +37,7 @@ from engine.exercises.export import (
 from engine.exercises.grading import check
 from engine.exercises.ids import DIFFICULTIES
 
-router = APIRouter(prefix="/api/exercises", tags=["exercises"])
+router = APIRouter(prefix="/api/exercises", tags=["exercises"], route_class=JsonBodyRoute)
 
 _ID_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "A well-formed id of an unknown type or "

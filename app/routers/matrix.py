@@ -7,6 +7,7 @@ import orjson
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
+from app.jsonroute import JsonBodyRoute
 from app.limits import LIMITS, LimitExceeded, check_conv2d
 from app.render_matrix import backward_body, matrix_body
 from app.schemas.common import ERROR_RESPONSES
@@ -17,7 +18,7 @@ from engine.conv import Conv2dPlan, plan_conv2d, run_conv2d
 from engine.matrix import conv2d_matrix, tap_table
 from engine.symbolic import backward_symbols, matrix_symbols
 
-router = APIRouter(prefix="/api", tags=["matrix"])
+router = APIRouter(prefix="/api", tags=["matrix"], route_class=JsonBodyRoute)
 
 
 def _plan(request: MatrixRequest | BackwardRequest) -> Conv2dPlan:

@@ -9,6 +9,7 @@ import orjson
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
+from app.jsonroute import JsonBodyRoute
 from app.limits import check_sizes, check_windows
 from app.render import page, trace_info
 from app.schemas.common import ERROR_RESPONSES
@@ -28,7 +29,7 @@ from engine.params import as_matrix
 from engine.pool import Pool2dResult, max_unpool2d, pool2d, pool2d_backward, pool2d_trace
 from engine.primitives import as_pair
 
-router = APIRouter(prefix="/api", tags=["pooling"])
+router = APIRouter(prefix="/api", tags=["pooling"], route_class=JsonBodyRoute)
 
 
 def _shaped(array: Any, rank: int) -> Any:

@@ -8,6 +8,7 @@ import orjson
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
+from app.jsonroute import JsonBodyRoute
 from app.limits import check_sizes
 from app.render import conv_exact, conv_result, conv_trace, page, trace_info
 from app.schemas.common import ERROR_RESPONSES
@@ -22,7 +23,7 @@ from engine.transposed import (
     run_conv_transpose2d,
 )
 
-router = APIRouter(prefix="/api", tags=["transposed convolution"])
+router = APIRouter(prefix="/api", tags=["transposed convolution"], route_class=JsonBodyRoute)
 
 
 @router.post("/conv_transpose2d", response_model=ConvTranspose2dResponse,

@@ -181,8 +181,8 @@ CATALOGUE: list[BadInput] = [
     bad("trace as a word", "wrong type", "/api/conv_transpose2d", TRANSPOSED, {"trace": "yes"},
         422, ("body", "trace"), "true, false"),
     raw("a JSON array instead of an object", "wrong type", "/api/conv2d", b"[1, 2]", 422,
-        ("body",), "dictionary"),
-    raw("null body", "wrong type", "/api/pool2d", b"null", 422, ("body",), "dictionary"),
+        ("body",), "an object"),
+    raw("null body", "wrong type", "/api/pool2d", b"null", 422, ("body",), "an object"),
     # -- wrong length ------------------------------------------------------------------------
     bad("a stride of three numbers", "wrong length", "/api/conv2d", CONV, {"stride": [1, 1, 1]},
         422, ("body", "stride"), "at most 2"),
