@@ -17,12 +17,14 @@ from app.schemas.common import TracePage
 from app.serialize import exact_integers, lists, pair_lists, shared_rows
 from engine.conv import Conv2dResult, ConvTrace, conv2d_trace
 
+_WHOLE = TracePage()  # ``trace: true``: the first page, as long as the limits allow
+
 
 def page(trace: bool | TracePage, total: int, items_per_step: int) -> tuple[int, int] | None:
     """(start, limit) of the requested trace page, or None when the trace is off."""
     if trace is False:
         return None
-    spec = trace if isinstance(trace, TracePage) else TracePage()
+    spec = trace if isinstance(trace, TracePage) else _WHOLE
     return spec.start, trace_page_limit(spec.limit, items_per_step)
 
 

@@ -162,7 +162,7 @@ def run_conv2d(plan: Conv2dPlan) -> Conv2dResult:
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
         output = _im2col_matmul(padded, plan.kernel, plan.groups, plan.stride, plan.dilation)
         output += plan.bias[:, None, None]
-    if not np.all(np.isfinite(output)):
+    if not np.isfinite(output).all():
         raise InputError("input", "the values are too large: the output overflows float64 "
                          "(keep magnitudes below about 1e150)")
     (h, w), kernel_size = plan.input.shape[1:], plan.kernel.shape[2:]
@@ -223,10 +223,11 @@ def _im2col_matmul(padded: NDArray[np.float64], kernel: NDArray[np.float64], gro
 
 def _trace_positions(imap: IndexMap, start: int, stop: int, c_out: int, per_group: int,
                      groups: int) -> tuple[NDArray[Any], ...]:
-    """Positions of steps ``start … stop − 1``: output channel, row, col (n,); padded rows
-    and cols read (n, T); the flat index into the padded input (C_in, H_pad, W_pad) of
-    every value read (n, G, T); padding flags (n, T). Read-only, and
-    kept for small pages: a lecture steps through the same geometry again and again."""
+    """Positions of steps ``start … stop − 1``: output channel, row, col (n,); the same
+    as ``out`` (n, 3); the padded (row, col) read, ``window`` (n, T, 2); the flat index
+    into the padded input (C_in, H_pad, W_pad) of every value read (n, G, T); padding
+    flags (n, T). Read-only, and kept for small pages: a lecture steps through the same
+    geometry again and again."""
     if stop - start <= 1024:
         return _cached_trace_positions(imap, start, stop, c_out, per_group, groups)
     return _positions_of_steps(imap, start, stop, c_out, per_group, groups)
@@ -244,7 +245,8 @@ def _positions_of_steps(imap: IndexMap, start: int, stop: int, c_out: int, per_g
     hp, wp = imap.padded_size
     # One flat index per value read: a single gather, several times faster than three.
     flat = (in_ch[:, :, None] * hp + rows[:, None, :]) * wp + cols[:, None, :]
-    arrays = (channel, row, col, rows, cols, flat, imap.is_padding(rows, cols))
+    out, window = np.stack([channel, row, col], axis=1), np.stack([rows, cols], axis=2)
+    arrays = (channel, row, col, out, window, flat, imap.is_padding(rows, cols))
     for array in arrays:
         array.setflags(write=False)
     return arrays
@@ -266,15 +268,14 @@ def conv2d_trace(result: Conv2dResult, *, start: int = 0, limit: int | None = No
         raise InputError("trace", f"start {start} is outside the {total} steps")
     stop = total if limit is None else min(total, start + limit)
     c_out, per_group, kh, kw = result.kernel.shape
-    channel, row, col, rows, cols, flat, padding = _trace_positions(
+    channel, row, col, out, window, flat, padding = _trace_positions(
         result.index_map, start, stop, c_out, per_group, result.groups)
     values = result.padded_input.ravel()[flat]  # (n, G, T)
     weights = result.kernel.reshape(c_out, per_group, kh * kw)
     products = values * (weights[0] if c_out == 1 else weights[channel])
     partial = products.sum(axis=2)
     return ConvTrace(
-        start=start, total=total, out=np.stack([channel, row, col], axis=1),
-        window=np.stack([rows, cols], axis=2), padding=padding,
+        start=start, total=total, out=out, window=window, padding=padding,
         products=products, partial_sums=partial, bias=result.bias[channel],
         value=result.output[channel, row, col],
     )

@@ -34,7 +34,7 @@ def as_matrix(value: Any, field: str, *, ranks: tuple[int, ...]) -> NDArray[np.f
         raise InputError(field, f"must be a {names} array of numbers, got {array.ndim}-D")
     if 0 in array.shape:
         raise InputError(field, f"must not be empty, got shape {list(array.shape)}")
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         raise InputError(field, f"must be finite numbers, got {array[bad]} at index {list(bad)}")
     return array

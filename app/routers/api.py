@@ -22,6 +22,8 @@ from engine.presets import EXAMPLES, KERNELS
 from engine.primitives import as_pair
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=JsonBodyRoute)
+# Routes are matched in the order declared, twice per request (FastAPI selects the
+# router, then the route): the busiest come first, after the liveness probe.
 
 # Requests costing more multiply-adds than this run in a worker thread, so
 # the event loop keeps answering small requests meanwhile (BLAS drops the GIL).
@@ -34,19 +36,6 @@ _PRESETS = orjson.dumps({"examples": EXAMPLES, "kernels": KERNELS})
 async def health() -> dict[str, str]:
     """Answers `{"status": "ok"}` while the server runs."""
     return {"status": "ok", "version": __version__}
-
-
-@router.get("/limits", summary="The size limits in force")
-async def limits() -> dict[str, int]:
-    """Every size limit of the API; a request over one is refused with 413 naming it."""
-    return dict(LIMITS.__dict__)
-
-
-@router.get("/presets", response_model=PresetsResponse, summary="Lecture examples and kernels")
-async def presets() -> Response:
-    """Every worked example of the lecture decks, as a request body for its endpoint
-    with the output the slide states, and the classic named kernels."""
-    return Response(_PRESETS, media_type="application/json")
 
 
 @router.post("/conv2d", response_model=Conv2dResponse, responses=ERROR_RESPONSES,
@@ -121,3 +110,16 @@ async def shape(request: ShapeRequest) -> Response:
         "arithmetic": arithmetic,
         "explanation": " ".join(a.explanation for a in arithmetic),
     })
+
+
+@router.get("/limits", summary="The size limits in force")
+async def limits() -> dict[str, int]:
+    """Every size limit of the API; a request over one is refused with 413 naming it."""
+    return dict(LIMITS.__dict__)
+
+
+@router.get("/presets", response_model=PresetsResponse, summary="Lecture examples and kernels")
+async def presets() -> Response:
+    """Every worked example of the lecture decks, as a request body for its endpoint
+    with the output the slide states, and the classic named kernels."""
+    return Response(_PRESETS, media_type="application/json")
