@@ -147,22 +147,23 @@ def scatter(x: NDArray[np.float64], kernel: NDArray[np.float64], imap: IndexMap,
     """Cᵀ·x on the padded canvas: one strided add per kernel tap and group.
 
     ``x`` (C_in, H, W) sits at the conv's output positions; each tap adds
-    ``x · w[tap]`` where the index map says that tap reads.
+    ``x · w[tap]`` where the index map says that tap reads. The products of
+    every tap come from one matrix product per group.
     """
     c_in, h, w = x.shape
-    per_in, per_out = c_in // groups, kernel.shape[1]
+    per_in, per_out, kh, kw = c_in // groups, *kernel.shape[1:]
     canvas = np.zeros((per_out * groups, *imap.padded_size))
     (sh, sw), (dh, dw) = imap.stride, imap.dilation
     with np.errstate(over="ignore", invalid="ignore"):
         for g in range(groups):
-            xs = x[g * per_in:(g + 1) * per_in]
-            for tr in range(kernel.shape[2]):
-                for tc in range(kernel.shape[3]):
-                    taps = kernel[g * per_in:(g + 1) * per_in, :, tr, tc]  # (per_in, per_out)
+            xs = x[g * per_in:(g + 1) * per_in].reshape(per_in, h * w)
+            taps = kernel[g * per_in:(g + 1) * per_in].reshape(per_in, per_out * kh * kw)
+            spread = (taps.T @ xs).reshape(per_out, kh, kw, h, w)
+            for tr in range(kh):
+                for tc in range(kw):
                     canvas[g * per_out:(g + 1) * per_out,
                            tr * dh:tr * dh + (h - 1) * sh + 1:sh,
-                           tc * dw:tc * dw + (w - 1) * sw + 1:sw] += np.tensordot(
-                               taps, xs, axes=([0], [0]))
+                           tc * dw:tc * dw + (w - 1) * sw + 1:sw] += spread[:, tr, tc]
     return canvas
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.conv import Conv2dResult, conv2d, conv2d_trace
+from engine.conv import Conv2dResult, ConvTrace, conv2d, conv2d_trace
 from engine.errors import InputError
 from engine.exercises.gen_size import pair_text, size_text
 from engine.exercises.model import Answer, Draft, Given, TypeSpec
@@ -28,19 +28,31 @@ def cell_equation(result: Conv2dResult, channel: int, row: int, col: int) -> str
     with one bracket per input channel when there are several."""
     _, ho, wo = result.output.shape
     step = (channel * ho + row) * wo + col
-    trace = conv2d_trace(result, start=step, limit=1)
-    rows, cols = trace.window[0, :, 0], trace.window[0, :, 1]
+    return _equation(result, conv2d_trace(result, start=step, limit=1), 0)
+
+
+def cell_equations(result: Conv2dResult, channel: int) -> list[str]:
+    """:func:`cell_equation` of every cell of one output channel, row by row, from one
+    trace of the whole channel."""
+    _, ho, wo = result.output.shape
+    trace = conv2d_trace(result, start=channel * ho * wo, limit=ho * wo)
+    return [_equation(result, trace, n) for n in range(ho * wo)]
+
+
+def _equation(result: Conv2dResult, trace: ConvTrace, n: int) -> str:
+    channel, row, col = trace.out[n].tolist()
+    rows, cols = trace.window[n, :, 0], trace.window[n, :, 1]
     kernel = result.kernel[channel]  # (G, kH, kW) as applied
     sums = []
     for g in range(kernel.shape[0]):
         group = channel // (result.kernel.shape[0] // result.groups)
         values = result.padded_input[group * kernel.shape[0] + g, rows, cols]
-        sums.append(dot(values, kernel[g].ravel()))
+        sums.append(dot(values.tolist(), kernel[g].ravel().tolist()))
     body = sums[0] if len(sums) == 1 else " + ".join(f"({s})" for s in sums)
-    bias = float(trace.bias[0])
+    bias = float(trace.bias[n])
     if bias:
         body += f" + {paren(bias)}"
-    return f"Y[{row}, {col}] = {body} = {num(float(trace.value[0]))}"
+    return f"Y[{row}, {col}] = {body} = {num(float(trace.value[n]))}"
 
 
 def cell_steps(result: Conv2dResult, row: int, col: int) -> list[str]:
@@ -137,13 +149,12 @@ def conv_cell(rng: np.random.Generator, difficulty: int) -> Draft:
 def conv_output(rng: np.random.Generator, difficulty: int) -> Draft:
     """The full output of a convolution."""
     x, k, stride, padding, dilation, bias, result = _draw(rng, difficulty, (4, 9))
-    _, ho, wo = result.output.shape
     setting = _setting(stride, padding, dilation, bias)
     prompt = (f"Cross-correlate the input X with the kernel K ({setting}), as a "
               f"convolution layer does.{_channels_text(x)} What is the whole output Y?")
     a = result.arithmetic
     steps = [f"Output size: {a[0].substituted} rows and {a[1].substituted} columns."]
-    steps += [cell_equation(result, 0, r, c) for r in range(ho) for c in range(wo)]
+    steps += cell_equations(result, 0)
     answer = Answer("grid", "Y", result.output[0].copy())
     return Draft("Output of a convolution", prompt,
                  tuple(_conv_givens(x, k, stride, padding, dilation, bias)), answer,

@@ -35,7 +35,11 @@ def num(value: float) -> str:
     >>> num(52.0), num(-3.0), num(3.75), num(-0.0)
     ('52', '−3', '15/4', '0')
     """
-    exact = as_fraction(float(value))
+    value = float(value)
+    if value.is_integer():  # most numbers of an exercise: no fraction to look for
+        text = str(int(value))
+        return text.replace("-", _MINUS) if text != "0" else text
+    exact = as_fraction(value)
     if exact is None:
         text = f"{value:.6f}".rstrip("0").rstrip(".")
     elif exact.denominator == 1:
