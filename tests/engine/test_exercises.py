@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -120,6 +121,22 @@ def test_exercises_are_the_same_in_another_process() -> None:
             ours[e.id] = [public(e), solution(e)]
     assert len(ours) == 3 * len(TYPES)
     assert json.loads(json.dumps(ours, sort_keys=True)) == theirs
+
+
+# What 36 exercises per type hash to. An id handed out in a lecture must name the same
+# exercise for ever: a change of this hash means a generator draws something else, and
+# its type's version must go up (then pin the new hash).
+FINGERPRINT = "5440180366c203a2b9da11e35d34ccf92dea71dee47fc415faee2d4674fef48d"
+
+
+def test_ids_keep_their_exercises_from_release_to_release() -> None:
+    digest = hashlib.sha256()
+    for kind in sorted(TYPES):
+        for level in (1, 2, 3):
+            for seed in range(0, 100, 9):
+                e = generate(kind, level, seed)
+                digest.update(json.dumps([public(e), solution(e)], sort_keys=True).encode())
+    assert digest.hexdigest() == FINGERPRINT
 
 
 # --- grading ---------------------------------------------------------------------------
