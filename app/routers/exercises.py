@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 import numpy as np
@@ -60,10 +61,16 @@ def _json(payload: Any) -> Response:
     return Response(orjson.dumps(payload), media_type="application/json")
 
 
+# An exercise is a pure function of its id, and a lecture hall asks for the same few ids
+# again and again (everyone checks the worksheet on the projector): build each once.
+# Exercises are frozen and their answer keys read-only, so sharing one is safe.
+_exercise = functools.lru_cache(maxsize=512)(exercise)
+
+
 def _lookup(exercise_id: str) -> Exercise | Response:
     """The exercise, or the 404/422 response naming what is wrong with the id."""
     try:
-        return exercise(exercise_id)
+        return _exercise(exercise_id)
     except ExerciseIdError as error:
         body = error_body(["path", "exercise_id"], str(error),
                           "value_error" if error.malformed else "not_found")

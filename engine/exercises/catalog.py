@@ -52,6 +52,7 @@ def build(eid: ExerciseId) -> Exercise:
         raise ExerciseIdError(f"{eid.type} has generator version v{spec.version}, not "
                               f"v{eid.version}", malformed=False)
     draft: Draft = spec.generate(eid.rng(), eid.difficulty)
+    draft.answer.value.flags.writeable = False  # an exercise may be shared: keep its key
     return Exercise(id=str(eid), type=eid.type, difficulty=eid.difficulty, seed=eid.seed,
                     version=eid.version, title=draft.title, prompt=draft.prompt,
                     givens=draft.givens, answer=draft.answer, steps=draft.steps,
