@@ -10,6 +10,7 @@ range where float64 counts exactly, every array is written as integers, so
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 import threading
 from collections.abc import Iterator
@@ -42,7 +43,7 @@ def exact_integers(*arrays: NDArray[np.float64], terms: int) -> bool:
     flat = np.concatenate(present) if len(present) > 1 else present[0]
     if not (flat == np.rint(flat)).all():  # false for NaN too
         return False
-    starts = np.cumsum([0] + [len(a) for a in present[:-1]])
+    starts = list(itertools.accumulate((len(a) for a in present[:-1]), initial=0))
     largest = np.maximum.reduceat(np.abs(flat), starts)  # the largest |value| of each
     bound = math.prod(max(1.0, m) for m in largest.tolist())
     return bound * max(1, terms) < _EXACT
