@@ -62,14 +62,16 @@ def conv_geometry(result: Conv2dResult) -> tuple[Any, ...]:
             imap.output_size, result.kernel.shape, result.groups)
 
 
-def conv_trace(result: Conv2dResult, trace: bool | TracePage, as_int: bool
-               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The trace page of a convolution as (info, steps)."""
+def conv_trace(result: Conv2dResult, trace: bool | TracePage, as_int: bool,
+               computed: ConvTrace | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The trace page of a convolution as (info, steps); ``computed``: the steps of
+    that page, when they came with the result (``run_conv2d_traced``)."""
     span = page(trace, result.n_steps, int(result.kernel[0].size))
     if span is None:
         return trace_info(0, 0, result.n_steps), []
-    steps = conv_steps(conv2d_trace(result, start=span[0], limit=span[1]), as_int,
-                       result.padded_input.shape[2], conv_geometry(result))
+    if computed is None:
+        computed = conv2d_trace(result, start=span[0], limit=span[1])
+    steps = conv_steps(computed, as_int, result.padded_input.shape[2], conv_geometry(result))
     return trace_info(span[0], len(steps), result.n_steps), steps
 
 

@@ -119,6 +119,12 @@ class Conv2dPlan:
         ho, wo = self.output_size
         return ho * wo * int(self.kernel.size)
 
+    @property
+    def n_steps(self) -> int:
+        """Output cells, each one step of the trace."""
+        ho, wo = self.output_size
+        return ho * wo * int(self.kernel.shape[0])
+
 
 def plan_conv2d(input: Any, kernel: Any, *, bias: float | Sequence[float] | None = None,
                 stride: int | Sequence[int] = 1, padding: PaddingSpec = 0,
@@ -162,14 +168,47 @@ def run_conv2d(plan: Conv2dPlan) -> Conv2dResult:
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
         output = _im2col_matmul(padded, plan.kernel, plan.groups, plan.stride, plan.dilation)
         output += plan.bias[:, None, None]
+    return _result(plan, padded, output, _index_map(plan))
+
+
+def run_conv2d_traced(plan: Conv2dPlan) -> tuple[Conv2dResult, ConvTrace]:
+    """The convolution and the trace of every step, from one gather: for small requests.
+
+    The index map's flat indices read every window at once (the im2col matrix, in
+    step order); the products and their sums are the trace, and the output is those
+    sums plus the bias. Each value is therefore exactly the sum its step shows; it
+    may differ from :func:`run_conv2d`'s matrix product in the last bit, as the two
+    add in different orders (never for whole numbers).
+    """
+    padded = pad2d(plan.input, plan.padding, plan.padding_mode)
+    c_out, per_group, kh, kw = plan.kernel.shape
+    (ho, wo), total = plan.output_size, plan.n_steps
+    index_map = _index_map(plan)
+    channel, _, _, out, window, flat, padding = _trace_positions(
+        index_map, 0, total, c_out, per_group, plan.groups)
+    weights = plan.kernel.reshape(c_out, per_group, kh * kw)
+    bias = plan.bias[channel]
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        products = padded.ravel()[flat] * (weights[0] if c_out == 1 else weights[channel])
+        partial = products.sum(axis=2)
+        value = partial.sum(axis=1) + bias
+    result = _result(plan, padded, value.reshape(c_out, ho, wo), index_map)
+    return result, ConvTrace(start=0, total=total, out=out, window=window, padding=padding,
+                             products=products, partial_sums=partial, bias=bias, value=value)
+
+
+def _index_map(plan: Conv2dPlan) -> IndexMap:
+    (h, w), kernel_size = plan.input.shape[1:], plan.kernel.shape[2:]
+    return build_index_map(input_size=(h, w), kernel_size=(kernel_size[0], kernel_size[1]),
+                           stride=plan.stride, dilation=plan.dilation, padding=plan.padding,
+                           output_size=plan.output_size, padding_mode=plan.padding_mode)
+
+
+def _result(plan: Conv2dPlan, padded: NDArray[np.float64], output: NDArray[np.float64],
+            index_map: IndexMap) -> Conv2dResult:
     if not np.isfinite(output).all():
         raise InputError("input", "the values are too large: the output overflows float64 "
                          "(keep magnitudes below about 1e150)")
-    (h, w), kernel_size = plan.input.shape[1:], plan.kernel.shape[2:]
-    index_map = build_index_map(input_size=(h, w), kernel_size=(kernel_size[0], kernel_size[1]),
-                                stride=plan.stride, dilation=plan.dilation,
-                                padding=plan.padding, output_size=plan.output_size,
-                                padding_mode=plan.padding_mode)
     return Conv2dResult(output=output, padded_input=padded, kernel=plan.kernel, bias=plan.bias,
                         groups=plan.groups, flip_kernel=plan.flip_kernel,
                         padding_mode=plan.padding_mode, arithmetic=plan.arithmetic,

@@ -9,14 +9,14 @@ from starlette.concurrency import run_in_threadpool
 from app import __version__
 from app.jsonroute import JsonBodyRoute
 from app.limits import LIMITS, check_conv2d
-from app.render import conv_exact, conv_result, conv_trace
+from app.render import conv_exact, conv_result, conv_trace, page
 from app.schemas.common import ERROR_RESPONSES, TracePage
 from app.schemas.conv import Conv2dRequest, Conv2dResponse
 from app.schemas.presets import PresetsResponse
 from app.schemas.shape import ShapeRequest, ShapeResponse
 from app.serialize import gc_paused, json_response
 from engine import InputError, conv_axis, pool_axis, transposed_axis
-from engine.conv import Conv2dPlan, plan_conv2d, run_conv2d
+from engine.conv import Conv2dPlan, plan_conv2d, run_conv2d, run_conv2d_traced
 from engine.params import resolve_padding
 from engine.presets import EXAMPLES, KERNELS
 from engine.primitives import as_pair
@@ -28,6 +28,11 @@ router = APIRouter(prefix="/api", tags=["api"], route_class=JsonBodyRoute)
 # Requests costing more multiply-adds than this run in a worker thread, so
 # the event loop keeps answering small requests meanwhile (BLAS drops the GIL).
 _INLINE_WORK = 2_000_000
+
+# A request whose whole trace fits in one page of at most this many steps gets its
+# output from the trace's own sums (one gather instead of im2col, a matrix product
+# and a second gather for the trace).
+_FUSED_STEPS = 1024
 
 _PRESETS = orjson.dumps({"examples": EXAMPLES, "kernels": KERNELS})
 
@@ -59,10 +64,15 @@ async def conv2d(request: Conv2dRequest) -> Response:
 
 def _conv2d_body(plan: Conv2dPlan, trace: bool | TracePage) -> bytes:
     with gc_paused(when=plan.multiply_adds > _INLINE_WORK // 100):
-        result = run_conv2d(plan)
+        span = page(trace, plan.n_steps, int(plan.kernel[0].size))
+        whole = span is not None and span[0] == 0 and span[1] >= plan.n_steps
+        if whole and plan.n_steps <= _FUSED_STEPS:
+            result, steps = run_conv2d_traced(plan)  # the whole trace, with the output
+        else:
+            result, steps = run_conv2d(plan), None
         as_int = conv_exact(result)
         body = conv_result(result, as_int)
-        body["trace"], body["steps"] = conv_trace(result, trace, as_int)
+        body["trace"], body["steps"] = conv_trace(result, trace, as_int, steps)
         data = orjson.dumps(body)
         # Freed by reference counting while the collector still sleeps: were the lists
         # alive when it wakes, its first pass would walk every one of them.

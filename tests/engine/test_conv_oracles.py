@@ -18,6 +18,7 @@ from _conv_cases import MODES, PADDINGS, describe, explicit_padding, pair
 from _conv_cases import random_case as shared_random_case
 
 from engine import conv2d
+from engine.conv import conv2d_trace, plan_conv2d, run_conv2d, run_conv2d_traced
 
 # torch warns that 'same' with an even kernel copies the input; that is the case we want.
 pytestmark = pytest.mark.filterwarnings(
@@ -74,6 +75,32 @@ def test_agrees_with_torch_on_random_cases(mode, padding_kind):
     assert {s[0] for s in seen} == {2, 3} and {s[1] for s in seen} == {2, 3, 4}
     assert {s[2] for s in seen} == {True, False} and {s[3] for s in seen} == {True, False}
     assert {s[4] for s in seen} == {"NoneType", "float", "list"}
+
+
+@pytest.mark.parametrize(("mode", "padding_kind"), list(itertools.product(MODES, PADDINGS)))
+def test_the_one_gather_path_agrees_with_torch_and_with_the_trace(mode, padding_kind):
+    """run_conv2d_traced (the API's path for small requests) against torch, and its
+    steps against conv2d_trace of run_conv2d's result."""
+    rng = random.Random(f"one-gather-{mode}-{padding_kind}")
+    for n in range(20):
+        case = shared_random_case(rng, mode, padding_kind, integers=n % 2 == 0, max_size=7,
+                                  max_kernel=4)
+        plan = plan_conv2d(**case)
+        result, trace = run_conv2d_traced(plan)
+        np.testing.assert_allclose(result.output, torch_conv2d(case), rtol=1e-10, atol=1e-12,
+                                   err_msg=describe(case))
+        reference = run_conv2d(plan)
+        if n % 2 == 0:  # whole numbers: both paths are exact
+            np.testing.assert_array_equal(result.output, reference.output)
+        expected = conv2d_trace(reference)
+        for name in ("out", "window", "padding"):
+            np.testing.assert_array_equal(getattr(trace, name), getattr(expected, name))
+        for name in ("products", "partial_sums", "bias", "value"):
+            np.testing.assert_allclose(getattr(trace, name), getattr(expected, name),
+                                       rtol=1e-12, atol=1e-12, err_msg=describe(case))
+        assert (trace.start, trace.total) == (0, result.n_steps)
+        # every value is exactly the sum its step shows
+        np.testing.assert_array_equal(trace.value, trace.partial_sums.sum(axis=1) + trace.bias)
 
 
 @pytest.mark.parametrize("kernel_size", [(2, 2), (2, 3), (4, 1), (3, 3)])
