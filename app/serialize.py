@@ -43,8 +43,12 @@ def exact_integers(*arrays: NDArray[np.float64], terms: int) -> bool:
     flat = np.concatenate(present) if len(present) > 1 else present[0]
     if not (flat == np.rint(flat)).all():  # false for NaN too
         return False
+    magnitude = np.abs(flat)
+    largest_of_all = max(1.0, float(magnitude.max()))
+    if largest_of_all < _EXACT and largest_of_all ** len(present) * max(1, terms) < _EXACT:
+        return True  # even the largest value in every factor stays exact (the usual case)
     starts = list(itertools.accumulate((len(a) for a in present[:-1]), initial=0))
-    largest = np.maximum.reduceat(np.abs(flat), starts)  # the largest |value| of each
+    largest = np.maximum.reduceat(magnitude, starts)  # the largest |value| of each
     bound = math.prod(max(1.0, m) for m in largest.tolist())
     return bound * max(1, terms) < _EXACT
 
