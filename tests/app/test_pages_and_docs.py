@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.main import create_app
+from app.routers import api, exercises, matrix, pages, pool, transposed
 from engine.presets import EXAMPLES, KERNELS
 
 
@@ -45,6 +48,19 @@ def test_openapi_documents_every_field(client: TestClient) -> None:
                                     "/api/limits"}
     responses = schema["paths"]["/api/conv2d"]["post"]["responses"]
     assert {"200", "413", "422"} <= set(responses)
+
+
+def test_routes_on_the_app_document_what_included_routers_would() -> None:
+    """add_routes (flat, for speed) against FastAPI's include_router: the same OpenAPI
+    document, and the same routes answering."""
+    flat = create_app()
+    nested = FastAPI(title=flat.title, version=flat.version, description=flat.description)
+    for router in (api.router, matrix.router, transposed.router, pool.router,
+                   exercises.router, pages.router):
+        nested.include_router(router)
+    assert flat.openapi() == nested.openapi()
+    names = {getattr(r, "name", None) for r in flat.routes}
+    assert {"page:/", "page:/practice", "conv2d", "static"} <= names
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
