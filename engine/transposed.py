@@ -147,24 +147,32 @@ def scatter(x: NDArray[np.float64], kernel: NDArray[np.float64], imap: IndexMap,
     """Cᵀ·x on the padded canvas: one strided add per kernel tap and group.
 
     ``x`` (C_in, H, W) sits at the conv's output positions; each tap adds
-    ``x · w[tap]`` where the index map says that tap reads. The products of
-    every tap come from one matrix product per group.
+    ``x · w[tap]`` where the index map says that tap reads. A small input gets
+    the products of every tap from one matrix product per group; a large one
+    one tap at a time, so that no more than one tap's products are held at once.
     """
     c_in, h, w = x.shape
     per_in, per_out, kh, kw = c_in // groups, *kernel.shape[1:]
     canvas = np.zeros((per_out * groups, *imap.padded_size))
     (sh, sw), (dh, dw) = imap.stride, imap.dilation
+    at_once = per_out * kh * kw * h * w <= _SPREAD_CELLS
     with np.errstate(over="ignore", invalid="ignore"):
         for g in range(groups):
             xs = x[g * per_in:(g + 1) * per_in].reshape(per_in, h * w)
-            taps = kernel[g * per_in:(g + 1) * per_in].reshape(per_in, per_out * kh * kw)
-            spread = (taps.T @ xs).reshape(per_out, kh, kw, h, w)
+            taps = kernel[g * per_in:(g + 1) * per_in]  # (per_in, per_out, kH, kW)
+            if at_once:
+                spread = (taps.reshape(per_in, -1).T @ xs).reshape(per_out, kh, kw, h, w)
             for tr in range(kh):
                 for tc in range(kw):
+                    products = spread[:, tr, tc] if at_once else (
+                        taps[:, :, tr, tc].T @ xs).reshape(per_out, h, w)
                     canvas[g * per_out:(g + 1) * per_out,
                            tr * dh:tr * dh + (h - 1) * sh + 1:sh,
-                           tc * dw:tc * dw + (w - 1) * sw + 1:sw] += spread[:, tr, tc]
+                           tc * dw:tc * dw + (w - 1) * sw + 1:sw] += products
     return canvas
+
+
+_SPREAD_CELLS = 1 << 16  # products held at once by scatter's one-product path (0.5 MB)
 
 
 @dataclass(frozen=True)
