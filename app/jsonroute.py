@@ -36,7 +36,7 @@ _MISSING = [{"type": "missing", "loc": ("body",), "msg": "Field required", "inpu
 
 
 class JsonBodyRoute(APIRoute):
-    """An ``APIRoute`` that validates a lone JSON body with ``validate_json``."""
+    """An ``APIRoute`` that validates its JSON body, and its path parameters, in one pass."""
 
     def get_route_handler(self) -> Handler:
         return lean_handler(self) or super().get_route_handler()
