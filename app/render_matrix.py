@@ -16,7 +16,7 @@ from engine.backward import (
     input_grad_trace,
     kernel_grad_trace,
 )
-from engine.conv import Conv2dResult, run_conv2d
+from engine.conv import Conv2dResult, conv2d_with_output
 from engine.errors import InputError
 from engine.matrix import Conv2dMatrix
 from engine.symbolic import BackwardSymbols, Formula, MatrixSymbols
@@ -168,7 +168,7 @@ def _kernel_steps(back: Conv2dBackward, trace: bool | TracePage, as_int: bool
 
 
 def _full_convolution(back: Conv2dBackward, trace: bool | TracePage) -> dict[str, Any]:
-    conv = run_conv2d(full_convolution(back))
+    conv = conv2d_with_output(full_convolution(back), back.grad_padded)
     _span("full_convolution_trace", trace, conv.n_steps, 1)
     as_int = conv_exact(conv)
     body = conv_result(conv, as_int)

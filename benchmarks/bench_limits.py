@@ -52,6 +52,12 @@ def cases() -> Iterator[tuple[str, str, str, Any]]:
             "kernel": ints(3, 3), "padding": 1})
     yield ("conv_transpose2d: 512×512, 3 × 13×13 filters", "POST", "/api/conv_transpose2d",
            {"input": ints(512, 512), "kernel": [ints(3, 13, 13)]})
+    # Zero insertion: the equivalent direct convolution of this one, and ΔX's full
+    # convolution below, are stride² times the work of the request itself.
+    yield ("conv_transpose2d: 60×60 by 64×64 at stride 16", "POST", "/api/conv_transpose2d",
+           {"input": ints(60, 60), "kernel": ints(64, 64), "stride": 16})
+    yield ("conv2d/backward: 1024×1024 by 32×32 at stride 32", "POST", "/api/conv2d/backward",
+           {"input": ints(1024, 1024), "kernel": ints(32, 32), "stride": 32})
     yield ("pool2d max: 16.7 M window values", "POST", "/api/pool2d",
            {"input": ints(1024, 1024), "kernel_size": 4, "stride": 1})
     yield ("pool2d/backward avg: 15.6 M window values", "POST", "/api/pool2d/backward",

@@ -171,6 +171,21 @@ def run_conv2d(plan: Conv2dPlan) -> Conv2dResult:
     return _result(plan, padded, output, _index_map(plan))
 
 
+def conv2d_with_output(plan: Conv2dPlan, output: NDArray[np.float64]) -> Conv2dResult:
+    """A planned convolution whose output is known already, without computing it again.
+
+    The direct convolution equivalent to a transposed one, and ΔX's full convolution,
+    have the output of the scatter that built them (tests/engine prove both). With
+    zero insertion their im2col is stride² times the scatter's work: 40×40 by a 40×40
+    kernel at stride 20 took 8.5 GB. Explaining them needs a page of gathers only.
+    """
+    expected = (int(plan.kernel.shape[0]), *plan.output_size)
+    if output.shape != expected:
+        raise ValueError(f"the output has shape {output.shape}, the plan gives {expected}")
+    padded = pad2d(plan.input, plan.padding, plan.padding_mode)
+    return _result(plan, padded, output, _index_map(plan))
+
+
 def run_conv2d_traced(plan: Conv2dPlan) -> tuple[Conv2dResult, ConvTrace]:
     """The convolution and the trace of every step, from one gather: for small requests.
 

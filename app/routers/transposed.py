@@ -14,7 +14,7 @@ from app.render import conv_exact, conv_result, conv_trace, page, trace_info
 from app.schemas.common import ERROR_RESPONSES
 from app.schemas.transposed import ConvTranspose2dRequest, ConvTranspose2dResponse
 from app.serialize import exact_integers, gc_paused, lists
-from engine.conv import run_conv2d
+from engine.conv import conv2d_with_output
 from engine.transposed import (
     ConvTranspose2dResult,
     conv_transpose2d_trace,
@@ -108,7 +108,7 @@ def _scatter_steps(result: ConvTranspose2dResult, request: ConvTranspose2dReques
 
 def _equivalent(result: ConvTranspose2dResult, request: ConvTranspose2dRequest
                 ) -> dict[str, Any]:
-    conv = run_conv2d(equivalent_conv(result))
+    conv = conv2d_with_output(equivalent_conv(result), result.output)
     as_int = conv_exact(conv)
     body = conv_result(conv, as_int)
     (top, _), (left, _) = conv.index_map.padding

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from engine import InputError, conv2d, conv2d_trace
+from engine.conv import conv2d_with_output, plan_conv2d, run_conv2d
 from engine.presets import EXAMPLES
 
 A6 = [[3, 2, 7, 1, 6, 3], [4, 1, 1, 0, 9, 8], [8, 2, 0, 1, 2, 4],
@@ -227,3 +228,19 @@ def test_trace_step_spelled_out():
                                             -3*-1, -3*-1, 2*0]
     assert step.partial_sums[0].tolist() == [10] and step.bias.tolist() == [-1]
     assert step.value.tolist() == [9] and not step.padding.any()
+
+
+def test_a_convolution_with_a_known_output_is_the_computed_one_without_computing_it() -> None:
+    """conv2d_with_output (the equivalent views of transposed conv and of ΔX) builds the
+    same result as run_conv2d when handed the right output, and refuses a wrong shape."""
+    plan = plan_conv2d(np.arange(30.0).reshape(5, 6), [[1, 0, 2], [0, -1, 1]], stride=(2, 1),
+                       padding=(1, 2), dilation=(1, 2), padding_mode="reflect", bias=0.5)
+    computed = run_conv2d(plan)
+    given = conv2d_with_output(plan, computed.output)
+    assert given.output is computed.output
+    np.testing.assert_array_equal(given.padded_input, computed.padded_input)
+    assert given.index_map is computed.index_map
+    assert (given.arithmetic, given.groups, given.padding_mode) == (
+        computed.arithmetic, computed.groups, computed.padding_mode)
+    with pytest.raises(ValueError, match="shape"):
+        conv2d_with_output(plan, computed.output[:, :-1])
