@@ -16,6 +16,7 @@ from app.limits import trace_page_limit
 from app.schemas.common import TracePage
 from app.serialize import exact_integers, lists, pair_lists, shared_rows
 from engine.conv import Conv2dResult, ConvTrace, conv2d_trace
+from engine.errors import InputError
 
 _WHOLE = TracePage()  # ``trace: true``: the first page, as long as the limits allow
 
@@ -63,12 +64,16 @@ def conv_geometry(result: Conv2dResult) -> tuple[Any, ...]:
 
 
 def conv_trace(result: Conv2dResult, trace: bool | TracePage, as_int: bool,
-               computed: ConvTrace | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+               computed: ConvTrace | None = None, *, field: str = "trace"
+               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The trace page of a convolution as (info, steps); ``computed``: the steps of
-    that page, when they came with the result (``run_conv2d_traced``)."""
+    that page, when they came with the result (``run_conv2d_traced``); ``field``: the
+    request's name for ``trace``, named when its start is past the last step."""
     span = page(trace, result.n_steps, int(result.kernel[0].size))
     if span is None:
         return trace_info(0, 0, result.n_steps), []
+    if span[0] >= result.n_steps:
+        raise InputError(field, f"start {span[0]} is outside the {result.n_steps} steps")
     if computed is None:
         computed = conv2d_trace(result, start=span[0], limit=span[1])
     steps = conv_steps(computed, as_int, result.padded_input.shape[2], conv_geometry(result))

@@ -174,7 +174,7 @@ def _full_convolution(back: Conv2dBackward, trace: bool | TracePage) -> dict[str
     body = conv_result(conv, as_int)
     (top, _), (left, _) = conv.index_map.padding
     h, w = conv.index_map.input_size
-    info, steps = conv_trace(conv, trace, as_int)
+    info, steps = conv_trace(conv, trace, as_int, field="full_convolution_trace")
     s = back.result.index_map.stride
     return {
         "input": lists(conv.padded_input[:, top:top + h, left:left + w], as_int),

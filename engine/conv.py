@@ -222,8 +222,10 @@ def _index_map(plan: Conv2dPlan) -> IndexMap:
 def _result(plan: Conv2dPlan, padded: NDArray[np.float64], output: NDArray[np.float64],
             index_map: IndexMap) -> Conv2dResult:
     if not np.isfinite(output).all():
-        raise InputError("input", "the values are too large: the output overflows float64 "
-                         "(keep magnitudes below about 1e150)")
+        sizes = {name: float(np.abs(array).max(initial=0.0)) for name, array in
+                 (("input", plan.input), ("kernel", plan.kernel), ("bias", plan.bias))}
+        raise InputError(max(sizes, key=sizes.__getitem__), "the values are too large: the "
+                         "output overflows float64 (keep magnitudes below about 1e150)")
     return Conv2dResult(output=output, padded_input=padded, kernel=plan.kernel, bias=plan.bias,
                         groups=plan.groups, flip_kernel=plan.flip_kernel,
                         padding_mode=plan.padding_mode, arithmetic=plan.arithmetic,

@@ -94,7 +94,8 @@ def pool2d(input: Any, *, mode: str = "max", kernel_size: IntPair,
     indices = winners = divisors = None
     if mode == "avg":
         divisors = (in_frame if count_include_pad else real).sum(axis=1).astype(np.float64)
-        output = values.sum(axis=-1) / divisors.reshape(out)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below
+            output = values.sum(axis=-1) / divisors.reshape(out)
         divisors = divisors.reshape(out)
     else:
         pick = np.argmax if mode == "max" else np.argmin
@@ -104,9 +105,12 @@ def pool2d(input: Any, *, mode: str = "max", kernel_size: IntPair,
         win_rows = imap.rows[np.arange(out[0])[:, None], tap_row] - p[0]
         win_cols = imap.cols[np.arange(out[1])[None, :], tap_col] - p[1]
         indices = (win_rows * w + win_cols).astype(np.int64)
-    if not np.all(np.isfinite(output)):
-        raise InputError("padding", "a window reads padding only (PyTorch would give −inf "
-                         "there); reduce the padding or the dilation")
+    if not np.isfinite(output).all():
+        if not real.any(axis=1).all():
+            raise InputError("padding", "a window reads padding only (PyTorch would give "
+                             "−inf there); reduce the padding or the dilation")
+        raise InputError("input", "the values are too large: the average overflows float64 "
+                         "(keep magnitudes below about 1e300)")
     frame[~np.isfinite(frame)] = 0.0
     return Pool2dResult(mode=mode, output=output, indices=indices, winners=winners,  # type: ignore[arg-type]
                         divisors=divisors, frame=frame, real=real, in_frame=in_frame,

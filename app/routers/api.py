@@ -17,6 +17,7 @@ from app.schemas.shape import ShapeRequest, ShapeResponse
 from app.serialize import gc_paused, json_response
 from engine import InputError, conv_axis, pool_axis, transposed_axis
 from engine.conv import Conv2dPlan, plan_conv2d, run_conv2d, run_conv2d_traced
+from engine.geometry import AxisArithmetic
 from engine.params import resolve_padding
 from engine.presets import EXAMPLES, KERNELS
 from engine.primitives import as_pair
@@ -86,6 +87,24 @@ async def shape(request: ShapeRequest) -> Response:
     """The output size of `conv2d`, `conv_transpose2d` or `pool2d` for the given sizes and
     parameters, per axis with the formula (Dumoulin & Visin's Relationship, and the
     lecture decks' notation), the numbers substituted and what the floor dropped."""
+    try:
+        arithmetic = _shape_arithmetic(request)
+    except InputError as error:
+        # The engine names the matrices (kernel, input); this request gives their sizes.
+        if error.field in _SIZE_FIELDS:
+            raise InputError(_SIZE_FIELDS[error.field], error.message) from None
+        raise
+    return json_response({
+        "op": request.op, "output_size": [a.output_size for a in arithmetic],
+        "arithmetic": arithmetic,
+        "explanation": " ".join(a.explanation for a in arithmetic),
+    })
+
+
+_SIZE_FIELDS = {"kernel": "kernel_size", "input": "input_size"}
+
+
+def _shape_arithmetic(request: ShapeRequest) -> tuple[AxisArithmetic, ...]:
     size = as_pair(request.input_size, "input_size", minimum=1)
     kernel = as_pair(request.kernel_size, "kernel_size", minimum=1)
     default_stride = request.kernel_size if request.op == "pool2d" else 1
@@ -115,11 +134,7 @@ async def shape(request: ShapeRequest) -> Response:
                 axes[i], input_size=size[i], kernel_size=kernel[i], stride=stride[i],
                 padding=pad[i], dilation=dilation[i], ceil_mode=request.ceil_mode)
                 for i in range(2))
-    return json_response({
-        "op": request.op, "output_size": [a.output_size for a in arithmetic],
-        "arithmetic": arithmetic,
-        "explanation": " ".join(a.explanation for a in arithmetic),
-    })
+    return arithmetic
 
 
 @router.get("/limits", summary="The size limits in force")

@@ -113,7 +113,7 @@ def _equivalent(result: ConvTranspose2dResult, request: ConvTranspose2dRequest
     body = conv_result(conv, as_int)
     (top, _), (left, _) = conv.index_map.padding
     h, w = conv.index_map.input_size
-    info, steps = conv_trace(conv, request.equivalent_trace, as_int)
+    info, steps = conv_trace(conv, request.equivalent_trace, as_int, field="equivalent_trace")
     s = result.index_map.stride
     return {
         "input": lists(conv.padded_input[:, top:top + h, left:left + w], as_int),
