@@ -4,6 +4,8 @@
 const SPEEDS = { 1: 0.5, 2: 1, 3: 2, 4: 4, 5: 8, 6: 20 }; // steps per second
 
 const EDITABLE = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
+// A focused control answers Space itself (a button presses, a link follows).
+const PRESSABLE = new Set(['BUTTON', 'A', 'SUMMARY']);
 
 export class Player {
   /**
@@ -33,8 +35,10 @@ export class Player {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target;
     if (target && (EDITABLE.has(target.tagName) || target.isContentEditable)) return;
-    const actions = { ' ': 'toggle', ArrowRight: 'next', ArrowLeft: 'prev', ArrowDown: 'next',
-      ArrowUp: 'prev', Home: 'first', End: 'last' };
+    if (event.key === ' ' && target && PRESSABLE.has(target.tagName)) return;
+    // ↑ and ↓ stay with the page: they scroll it.
+    const actions = { ' ': 'toggle', ArrowRight: 'next', ArrowLeft: 'prev', Home: 'first',
+      End: 'last' };
     const action = actions[event.key];
     if (!action) return;
     event.preventDefault();
@@ -71,7 +75,8 @@ export class Player {
   setSpeed(level, fromControl = false) {
     this.speed = SPEEDS[level] ? Number(level) : 2;
     if (!fromControl) this.q('speed').value = String(this.speed);
-    this.q('speed-label').textContent = `${SPEEDS[this.speed]} steps/s`;
+    const rate = SPEEDS[this.speed];
+    this.q('speed-label').textContent = `${rate} ${rate === 1 ? 'step' : 'steps'}/s`;
     if (this.timer) { this.pause(); this.play(); }
     if (fromControl) this.onSpeed(this.speed);
   }

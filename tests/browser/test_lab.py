@@ -74,6 +74,18 @@ def test_keyboard_steps_forward_and_back_through_the_formula(lab: Page) -> None:
     expect(lab.locator("[data-player=toggle]")).to_have_text("Play")
 
 
+def test_space_on_a_focused_button_presses_that_button_not_play(lab: Page) -> None:
+    load_example(lab, "stride-3")
+    expect(lab.locator("[data-player=counter]")).to_have_text("Step 1 of 4")
+    lab.locator('[data-player-root] [data-action="next"]').focus()
+    lab.keyboard.press(" ")
+    expect(lab.locator("[data-player=counter]")).to_have_text("Step 2 of 4")
+    expect(lab.locator("[data-player=toggle]")).to_have_text("Play")  # never started
+    lab.keyboard.press("Enter")
+    expect(lab.locator("[data-player=counter]")).to_have_text("Step 3 of 4")
+    expect(lab.locator("[data-player=speed-label]")).to_have_text("1 step/s")
+
+
 def test_typing_a_matrix_by_hand_updates_the_output(lab: Page) -> None:
     load_example(lab, "stride-3")
     expect(lab.locator(OUTPUT)).to_have_text(["52", "54", "52", "54"])
