@@ -66,7 +66,7 @@ export class Grid {
       for (let c = 0; c < this.cols; c += 1) {
         const cell = this.cells[r][c];
         const value = values[r][c];
-        cell.firstChild.textContent = fmt(value);
+        writeCell(cell, fmt(value));
         cell.style.setProperty('--fill', colour(value, scale));
         cell.classList.toggle('ink-light', darkFill(value, scale));
       }
@@ -104,6 +104,14 @@ export class Grid {
   }
 
   remove() { this.figure.remove(); }
+}
+
+/** Put `text` in a cell; a long one is set smaller to fit (lab.css reads --len). */
+export function writeCell(cell, text) {
+  const v = cell.firstChild;
+  v.textContent = text;
+  if (text.length > 3) v.style.setProperty('--len', String(text.length));
+  else v.style.removeProperty('--len');
 }
 
 /** Cells of whole rows and columns (for shading), as [r, c] pairs. */

@@ -2,7 +2,7 @@
 // convolution) and output, built once per shape and patched per frame with
 // what the scene lights: the inputs a row of C reads, the outputs a column feeds.
 
-import { Grid } from './grid.js';
+import { Grid, writeCell } from './grid.js';
 import { maxAbs } from './colors.js';
 import { unflat } from './matrix-model.js';
 
@@ -45,10 +45,10 @@ export class MatrixGrids {
     if (this.names) {
       const names = m.cin > 1 ? this.names.input : [this.names.input];
       this.inputs.forEach((g, c) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
-        cell.firstChild.textContent = names[c][r][cc];
+        writeCell(cell, names[c][r][cc]);
       })));
       this.outputs.forEach((g, o) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
-        cell.firstChild.textContent = m.yNames[(o * m.ho + r) * m.wo + cc];
+        writeCell(cell, m.yNames[(o * m.ho + r) * m.wo + cc]);
       })));
     }
     this.filter = -1;
@@ -68,7 +68,7 @@ export class MatrixGrids {
     if (this.names) {
       const k4 = as4(this.names.kernel);
       this.kernels.forEach((g, c) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
-        cell.firstChild.textContent = k4[o][c][r][cc];
+        writeCell(cell, k4[o][c][r][cc]);
       })));
     }
   }

@@ -5,14 +5,16 @@ const MINUS = '\u2212';
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const DENOMINATORS = [2, 3, 4, 5, 6, 8, 9, 10, 12, 16, 25, 27, 32, 64, 256];
 
-/** Text for a value: "52", "−3", "0.111" (at most `digits` decimals). */
+/** Text for a value: "52", "−3", "0.111" (at most `digits` decimals), but one decimal more
+ * when that makes it exact ("0.0625", so that the terms of 1/16 add up). */
 export function fmt(value, digits = 3) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   let text;
   if (Number.isInteger(value)) text = String(abs);
   else {
-    text = abs.toFixed(digits).replace(/\.?0+$/, '');
+    const places = Number(abs.toFixed(digits + 1)) === abs ? digits + 1 : digits;
+    text = abs.toFixed(places).replace(/\.?0+$/, '');
     if (text === '0') text = abs.toExponential(1);
   }
   return (value < 0 && text !== '0' ? MINUS : '') + text;

@@ -86,6 +86,24 @@ def test_space_on_a_focused_button_presses_that_button_not_play(lab: Page) -> No
     expect(lab.locator("[data-player=speed-label]")).to_have_text("1 step/s")
 
 
+VALUES_PAST_THEIR_CELL = """() => [...document.querySelectorAll('.grid .cell .v')].filter(
+  v => v.getBoundingClientRect().width > v.parentElement.getBoundingClientRect().width + 0.5
+).map(v => v.textContent)"""
+
+
+def test_long_values_shrink_to_fit_their_cells(lab: Page) -> None:
+    load_example(lab, "stride-3")
+    lab.select_option("[data-named-kernel]", "gaussian")
+    # 1/16 shows all four decimals, so the terms of the formula add up to the value.
+    expect(lab.locator('[data-stage="kernel"] .cell .v').first).to_have_text("0.0625")
+    expect(lab.locator(OUTPUT).first).to_have_text("2.5")
+    assert lab.evaluate(VALUES_PAST_THEIR_CELL) == []
+    lab.locator("body").click(position={"x": 5, "y": 5})
+    lab.keyboard.press("p")  # presentation mode: bigger cells, still no overflow
+    expect(lab.locator("body")).to_have_class(re.compile(r"\bpresent\b"))
+    assert lab.evaluate(VALUES_PAST_THEIR_CELL) == []
+
+
 def test_typing_a_matrix_by_hand_updates_the_output(lab: Page) -> None:
     load_example(lab, "stride-3")
     expect(lab.locator(OUTPUT)).to_have_text(["52", "54", "52", "54"])

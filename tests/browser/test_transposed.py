@@ -85,6 +85,21 @@ def test_stride_2_from_the_preset_list(tpage: Page) -> None:
     shot(tpage, "transposed-stride-2")
 
 
+GRIDS_PAST_THEIR_PANEL = """() => [...document.querySelectorAll('.map .grid')].filter(g => {
+  const panel = g.closest('.map').getBoundingClientRect();
+  return g.getBoundingClientRect().right > panel.right + 0.5;
+}).map(g => g.closest('[data-t]').dataset.t)"""
+
+
+def test_a_6x6_output_fits_its_panel_on_a_1280_screen(tpage: Page) -> None:
+    tpage.set_viewport_size({"width": 1280, "height": 800})
+    tpage.select_option("[data-preset]", "transposed-stride-2")
+    expect(tpage.locator('[data-t="output-size"]')).to_have_text("6 × 6")
+    tpage.wait_for_function(f"({GRIDS_PAST_THEIR_PANEL})().length === 0")
+    size = tpage.locator('[data-t="output"] .cell').first.bounding_box()
+    assert size is not None and size["width"] >= 24  # shrunk to fit, still readable
+
+
 def test_hovering_an_output_links_its_sources_and_its_window(tpage: Page) -> None:
     # h₂₂ = x₁₁·k₂₂ + x₁₂·k₂₁ + x₂₁·k₁₂ + x₂₂·k₁₁ = 1·2 + 3·3 + 2·1 + 5·0 = 13.
     tpage.locator('[data-t="output"] .cell[data-r="1"][data-c="1"]').hover()
