@@ -68,8 +68,9 @@ export class FormulaPanel extends Panel {
     this.taps = taps;
   }
 
-  /** Show `formula` (from trace.formulaOf) or a message when the step is not loaded. */
-  render(formula, shape, message = '') {
+  /** Show `formula` (from trace.formulaOf) or a message when the step is not loaded;
+   * `secret`: the terms only, every sum shown as "?" (the lab's quiz). */
+  render(formula, shape, message = '', secret = false) {
     if (!formula) {
       this.title.textContent = '…';
       this.where.textContent = message;
@@ -98,17 +99,17 @@ export class FormulaPanel extends Panel {
         el.dataset.tap = String(term.tap);
       });
       const sumEl = row.line.lastChild;
-      if (several) sumEl.textContent = fmt(ch.sum);
+      if (several) sumEl.textContent = secret ? '?' : fmt(ch.sum);
       row.line.hidden = false;
       // one channel: the bias joins the same line, which ends in the value
-      if (!several) sumEl.textContent = fmt(formula.value);
+      if (!several) sumEl.textContent = secret ? '?' : fmt(formula.value);
     });
-    this.renderTotal(formula, several);
+    this.renderTotal(formula, several, secret);
   }
 
-  renderTotal(formula, several) {
+  renderTotal(formula, several, secret = false) {
     const parts = [];
-    if (several) parts.push(...formula.channels.map((ch) => fmtFactor(ch.sum)));
+    if (several) parts.push(...formula.channels.map((ch) => (secret ? '?' : fmtFactor(ch.sum))));
     const biasText = formula.bias ? fmtFactor(formula.bias) : '';
     this.total.hidden = !several;
     if (!several) {
@@ -120,7 +121,7 @@ export class FormulaPanel extends Panel {
       return;
     }
     if (biasText) parts.push(biasText);
-    this.total.textContent = `${parts.join(' + ')} = ${fmt(formula.value)}`;
+    this.total.textContent = `${parts.join(' + ')} = ${secret ? '?' : fmt(formula.value)}`;
     this.total.prepend(span('eq-label', formula.bias ? 'sum + b: ' : 'sum: '));
   }
 }

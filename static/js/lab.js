@@ -46,7 +46,11 @@ function changed(what, typing = false) {
   showPresent(s.present, 'lab');
   $('[data-stage-root]').classList.toggle('quiz', s.hideTodo);
   if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
-  if (what === 'hideTodo' || what === 'present') { url.save(s); return; }
+  if (what === 'hideTodo' || what === 'present') {
+    url.save(s);
+    if (what === 'hideTodo') render();  // the formula hides or shows its sums
+    return;
+  }
   const { body, errors } = toRequest(s);
   showErrors(errors, []);
   url.save(s);

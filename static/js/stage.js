@@ -78,7 +78,10 @@ export class ConvStage {
     this.scene = scene;
     this.maps.show(scene);
     const step = scene.step;
+    // Quiz: a cell not computed yet (this step's, or one hovered ahead) keeps its sums to itself.
+    const secret = Boolean(step) && this.root.classList.contains('quiz') && step.index >= index;
     this.formula.render(step ? formulaOf(this.resp, step) : null, outShape(this.resp),
-      focus && focus.kind !== 'out' ? 'Hovering: the linked cells are outlined.' : 'Loading this step…');
+      focus && focus.kind !== 'out' ? 'Hovering: the linked cells are outlined.' : 'Loading this step…',
+      secret);
   }
 }

@@ -104,6 +104,25 @@ def test_long_values_shrink_to_fit_their_cells(lab: Page) -> None:
     assert lab.evaluate(VALUES_PAST_THEIR_CELL) == []
 
 
+def test_quiz_mode_keeps_cells_not_computed_yet_to_itself(lab: Page) -> None:
+    load_example(lab, "stride-3")
+    lab.locator('[data-param="hideTodo"]').check()
+    sum_ = lab.locator('[data-stage="formula"] .eq-sum').first
+    expect(sum_).to_have_text("?")  # step 1: the student adds the terms up
+    later = lab.locator('[data-stage="output"] .cell[data-r="1"][data-c="1"]')
+    later.hover()
+    expect(lab.locator('[data-f="cell"]')).to_have_text("h₂₂")
+    expect(sum_).to_have_text("?")
+    assert "54" not in (lab.locator(FORMULA).text_content() or "").split("=")[-1]
+    fill = later.evaluate("c => getComputedStyle(c).backgroundColor")
+    first = lab.locator('[data-stage="output"] .cell[data-r="0"][data-c="1"]')
+    assert first.evaluate("c => getComputedStyle(c).backgroundColor") == fill  # no hint
+    lab.locator("body").click(position={"x": 5, "y": 5})
+    lab.keyboard.press("ArrowRight")  # step 2: step 1's cell is computed now
+    lab.locator('[data-stage="output"] .cell[data-r="0"][data-c="0"]').hover()
+    expect(sum_).to_have_text("52")
+
+
 def test_typing_a_matrix_by_hand_updates_the_output(lab: Page) -> None:
     load_example(lab, "stride-3")
     expect(lab.locator(OUTPUT)).to_have_text(["52", "54", "52", "54"])
