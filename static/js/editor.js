@@ -28,6 +28,16 @@ export class MatrixEditor {
     });
     this.body.addEventListener('input', (event) => this.typed(event.target));
     this.body.addEventListener('keydown', (event) => this.move(event));
+    // Text typed in the box and not applied yet is the user's: the grid never overwrites it.
+    this.textDirty = false;
+    this.textStyle = 'plain';
+    this.text.addEventListener('input', () => { this.textDirty = true; });
+  }
+
+  /** An open text box follows the grid, unless it holds text of the user's own. */
+  syncText() {
+    if (this.text.hidden || this.textDirty || document.activeElement === this.text) return;
+    this.text.value = formatMatrix(this.blocks().flat(), this.textStyle);
   }
 
   blocks() { return this.kind === 'input' ? [this.state.input] : this.state.kernel; }
@@ -76,6 +86,7 @@ export class MatrixEditor {
     const parsed = parseMatrixText(this.text.value);
     this.textError.textContent = parsed.error ? `Not applied: ${parsed.error}` : '';
     if (parsed.error) return;
+    this.textDirty = false;
     if (this.kind === 'input') this.setBlocks([parsed.slices]);
     else if (parsed.depth === 4) {
       const per = parsed.slices.length / parsed.filters;
@@ -88,6 +99,8 @@ export class MatrixEditor {
   async copy() {
     const style = this.root.querySelector('[data-edit="format"]').value;
     this.showText(true);
+    this.textStyle = style;
+    this.textDirty = false;
     this.text.value = formatMatrix(this.blocks().flat(), style);
     this.text.select();
     try { await navigator.clipboard.writeText(this.text.value); } catch { /* selected instead */ }
@@ -96,7 +109,9 @@ export class MatrixEditor {
   showText(open) {
     this.text.parentElement.hidden = !open;
     this.text.hidden = !open;
-    if (open && !this.text.value) this.text.value = formatMatrix(this.blocks().flat(), 'plain');
+    if (open && (!this.text.value || !this.textDirty)) {
+      this.text.value = formatMatrix(this.blocks().flat(), this.textStyle);
+    }
     this.root.querySelector('button[data-edit="text"]').setAttribute('aria-expanded', String(open));
   }
 
@@ -106,6 +121,7 @@ export class MatrixEditor {
       const { b, s, r, c } = field.dataset;
       this.blocks()[Number(b)][Number(s)][Number(r)][Number(c)] = field.value;
     }
+    this.syncText();
     this.onChange(this.kind, true);
   }
 
@@ -141,6 +157,7 @@ export class MatrixEditor {
       field.value = bias !== undefined ? state.bias[Number(bias)] ?? ''
         : blocks[Number(b)][Number(s)][Number(r)][Number(c)];
     }
+    this.syncText();
   }
 
   block(slices, b) {

@@ -123,6 +123,24 @@ def test_quiz_mode_keeps_cells_not_computed_yet_to_itself(lab: Page) -> None:
     expect(sum_).to_have_text("52")
 
 
+def test_the_text_box_follows_the_grid_until_the_user_types_in_it(lab: Page) -> None:
+    load_example(lab, "stride-3")
+    editor = lab.locator('[data-editor="input"]')
+    editor.locator('button[data-edit="text"]').click()
+    box = editor.locator('textarea[data-edit="text"]')
+    expect(box).to_be_visible()
+    assert (box.input_value().split("\n")[0].split()) == ["3", "2", "7", "1", "6", "3"]
+    lab.locator(input_cell(lab, 0, 0)).fill("99")
+    expect(box).to_have_value(re.compile(r"^99 +2 +7"))
+    # Applying the box now keeps the edit instead of undoing it.
+    editor.locator('button[data-edit="apply"]').click()
+    expect(lab.locator(input_cell(lab, 0, 0))).to_have_value("99")
+    # Text of the user's own, not applied yet, is never overwritten by the grid.
+    box.fill("1 2\n3 4")
+    lab.locator(input_cell(lab, 0, 1)).fill("5")
+    expect(box).to_have_value("1 2\n3 4")
+
+
 def test_typing_a_matrix_by_hand_updates_the_output(lab: Page) -> None:
     load_example(lab, "stride-3")
     expect(lab.locator(OUTPUT)).to_have_text(["52", "54", "52", "54"])
