@@ -25,6 +25,10 @@ def error_body(loc: list[Any], msg: str, type_: str) -> dict[str, Any]:
     return {"detail": [{"loc": loc, "msg": msg, "type": type_}]}
 
 
+# Parameters given as one number or [height, width].
+PAIRS = frozenset({"stride", "padding", "dilation", "output_padding", "kernel_size",
+                   "input_size", "output_size"})
+
 # What a string parameter with a pattern must look like, said in words.
 PATTERNS = {"exercise_id": "an exercise id: the form is <type>.<difficulty>.<seed>.v<version>, "
                            "e.g. conv-output.2.12345.v1"}
@@ -37,6 +41,8 @@ def _clean(error: dict[str, Any]) -> dict[str, Any]:
         loc = ["body"]  # the position FastAPI gives is a character offset, not a field
         msg = f"the body is not valid JSON: {error.get('ctx', {}).get('error', msg)}"
     field = " → ".join(str(p) for p in loc[1:]) or "body"
+    if len(loc) == 3 and loc[1] in PAIRS and loc[2] in (0, 1):
+        field = f"{loc[1]} ({('height', 'width')[loc[2]]})"  # [height, width]: say which
     if error.get("type") == "string_pattern_mismatch" and loc[-1:] and loc[-1] in PATTERNS:
         msg = f"'{error.get('input')}' is not {PATTERNS[str(loc[-1])]}"
     if not msg.startswith(field):

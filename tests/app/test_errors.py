@@ -26,7 +26,7 @@ BAD_CONV: list[tuple[str, dict[str, Any], list[Any], str]] = [
     ("dilated kernel too large", {"kernel": [[1, 1], [1, 1]], "dilation": 3},
      ["body", "kernel"], "spans 4"),
     ("zero stride", {"stride": 0}, ["body", "stride"], "greater than or equal to 1"),
-    ("negative stride pair", {"stride": [1, -2]}, ["body", "stride", 1], "greater than"),
+    ("negative stride pair", {"stride": [1, -2]}, ["body", "stride", 1], "stride (width): "),
     ("stride of three", {"stride": [1, 1, 1]}, ["body", "stride"], "at most 2"),
     ("float stride", {"stride": 1.5}, ["body", "stride"], "integer"),
     ("bool stride", {"stride": True}, ["body", "stride"], "integer or [height, width]"),
