@@ -23,7 +23,7 @@ export function renderArithmetic(root, resp) {
     const sub = el('p', 'axis-sub math', a.substituted);
     const facts = el('p', 'axis-facts', `padded size ${a.padded_size} (padding `
       + `${a.padding[0]} + ${a.padding[1]}), effective kernel ${a.effective_kernel_size}, `
-      + `floor: ${a.rounding}.`);
+      + `${a.ceil_mode ? 'ceil' : 'floor'}: ${a.rounding}.`);
     const why = el('p', 'axis-why', a.explanation);
     block.append(head, formula, sub, facts, why);
     if (a.unvisited.length) {

@@ -168,8 +168,21 @@ export class PoolStage {
     note.className = 'eq-label';
     const pads = step.padding.filter(Boolean).length;
     note.textContent = mode === 'avg'
-      ? `sum ${fmt(step.sum)}, divided by ${fmt(step.divisor)}${pads ? ` (${pads} padding cell(s) ${this.resp.count_include_pad ? 'counted' : 'not counted'})` : ''}`
+      ? `sum ${fmt(step.sum)}, divided by ${fmt(step.divisor)}${divisorNote(step, pads, this.resp.ceil_mode)}`
       : `the winner is the first ${mode === 'max' ? 'largest' : 'smallest'} value in row-major order${pads ? `; ${pads} padding cell(s) never win` : ''}`;
     lines.replaceChildren(line, note);
   }
+}
+
+/** Which of a window's padding cells the average's divisor counts: count_include_pad counts
+ * the padding, never the cells a ceil-mode window reaches past it (PyTorch's rule). */
+function divisorNote(step, pads, ceil) {
+  if (!pads) return '';
+  const counted = Math.max(0, step.divisor - (step.padding.length - pads));
+  const parts = [];
+  if (counted) parts.push(`${counted} padding cell(s) counted`);
+  if (pads > counted) {
+    parts.push(`${pads - counted} ${ceil ? 'padding or overhang' : 'padding'} cell(s) not counted`);
+  }
+  return ` (${parts.join(', ')})`;
 }

@@ -148,3 +148,16 @@ def test_two_channels_ceil_mode_and_padding_match_torch(page: Page, server: str,
         _, indices = F.max_pool2d(t, 3, 2, 1, ceil_mode=True, return_indices=True)
         expect(page.locator('[data-p="indices"] .grid .cell .v')).to_have_text(
             [str(int(i)) for i in indices[0].numpy().ravel()])
+
+
+def test_a_ceil_mode_average_says_what_its_divisor_counts(page: Page, server: str) -> None:
+    """The last window of a 5×5 input, 2×2 windows, ceil mode: it holds one real cell and
+    reaches three cells past the input, which the divisor never counts (PyTorch)."""
+    page.goto(f"{server}/pool?input=1,5,2,0,3;3,4,8,1,-2;0,2,6,7,1;9,1,3,2,4;2,-5,0,1,6"
+              "&ceil=1&mode=avg")
+    wait_ready(page)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("End")
+    expect(page.locator('[data-p="formula"] [data-pf="lines"] .eq-label')).to_have_text(
+        "sum 6, divided by 1 (3 padding or overhang cell(s) not counted)")
+    expect(page.locator(".axis-facts").first).to_contain_text("ceil: ⌈3 / 2⌉ = 2")
