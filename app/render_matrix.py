@@ -18,6 +18,7 @@ from engine.backward import (
 )
 from engine.conv import Conv2dResult, conv2d_with_output
 from engine.errors import InputError
+from engine.geometry import zeros_between
 from engine.matrix import Conv2dMatrix
 from engine.symbolic import BackwardSymbols, Formula, MatrixSymbols
 
@@ -182,7 +183,6 @@ def _full_convolution(back: Conv2dBackward, trace: bool | TracePage) -> dict[str
         "kernel": body["kernel"], "dilation": body["dilation"],
         "output": lists(conv.output, as_int),
         "note": (f"ΔX on the padded frame is a stride-1 full convolution of ΔY, with "
-                 f"{s[0] - 1}×{s[1] - 1} zeros inserted between cells and padded by (k − 1)·d "
-                 f"on each side, with the kernel rotated 180°; folding the padding back "
-                 f"gives ΔX."),
+                 f"{zeros_between(s)} and padded by (k − 1)·d on each side, with the kernel "
+                 f"rotated 180°; folding the padding back gives ΔX."),
         "trace": info, "steps": steps}

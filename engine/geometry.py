@@ -12,6 +12,7 @@ lecture decks' notation (m input, f filter, β padding, s stride, d dilation).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,7 +149,7 @@ def conv_axis(axis: str, *, input_size: int, kernel_size: int, stride: int,
     rows = "rows" if axis == "height" else "columns"
     text = (
         f"The {axis} of the output is {output_size}: a window spanning {k_eff} of the "
-        f"{padded} padded {rows}, moved {stride} at a time, fits {output_size} times."
+        f"{padded} padded {rows}, moved {stride} at a time, fits {times(output_size)}."
     )
     if remainder:
         first = padded - remainder
@@ -225,8 +226,9 @@ def transposed_axis(axis: str, *, input_size: int, kernel_size: int, stride: int
         f"{padding} trims {padding} from each side"
         + (f" and the output padding adds {output_padding} at the end." if output_padding
            else ".")
-        + f" Equivalently, a stride-1 convolution over the input with {stride - 1} zeros "
-        f"inserted between cells and {k_eff - padding - 1} cells of padding on each side."
+        + f" Equivalently, a stride-1 convolution over the input with "
+        f"{count(stride - 1, 'zero')} inserted between cells and "
+        f"{count(k_eff - padding - 1, 'cell')} of padding on each side."
     )
     return AxisArithmetic(
         axis=axis, op="conv_transpose2d", input_size=input_size, kernel_size=kernel_size,
@@ -294,7 +296,7 @@ def pool_axis(axis: str, *, input_size: int, kernel_size: int, stride: int, padd
     substituted += f" = {output_size + (1 if dropped_last else 0)}"
     rows = "rows" if axis == "height" else "columns"
     text = (f"The {axis} of the output is {output_size}: a window spanning {k_eff} of the "
-            f"{padded} padded {rows}, moved {stride} at a time, fits {output_size} times")
+            f"{padded} padded {rows}, moved {stride} at a time, fits {times(output_size)}")
     if ceil_mode and not dropped_last and span % stride:
         text += "; ceil mode keeps a last, partial window that hangs over the end."
         substituted_tail = ""
@@ -319,3 +321,29 @@ def pool_axis(axis: str, *, input_size: int, kernel_size: int, stride: int, padd
         remainder=remainder, unvisited=unvisited, relationship=7,
         citation=f"{CITATION}, Relationship 7", explanation=text,
     )
+
+
+def count(n: int, noun: str) -> str:
+    """``n`` things in words: "no zeros", "1 zero", "3 zeros".
+
+    >>> count(0, "zero"), count(1, "cell"), count(2, "cell")
+    ('no zeros', '1 cell', '2 cells')
+    """
+    return f"no {noun}s" if n == 0 else f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def times(n: int) -> str:
+    """ "once", "2 times"."""
+    return "once" if n == 1 else f"{n} times"
+
+
+def zeros_between(stride: Sequence[int]) -> str:
+    """What zero insertion does for a stride, in words.
+
+    >>> zeros_between((2, 3)), zeros_between((1, 1))
+    ('1 zero row and 2 zero columns inserted between the cells', 'no zeros inserted')
+    """
+    if tuple(stride) == (1, 1):
+        return "no zeros inserted"
+    return (f"{count(stride[0] - 1, 'zero row')} and {count(stride[1] - 1, 'zero column')} "
+            f"inserted between the cells")

@@ -81,9 +81,9 @@ EXAMPLES: list[dict[str, Any]] = [
                         "kernel": [[1, 2], [3, 4]], "flip_kernel": True},
              [[23, 33], [53, 63]]),
     *[_example(f"pool-{mode}", f"{word} pooling of a feature map", "004",
-               f"Deck 004 pools with max, mean or min (its figure's numbers did not survive "
-               f"the OCR): here a 2×2 window, stride 1, over the deck's own feature map, the "
-               f"output of the bias example ({word.lower()} of each window).",
+               f"Deck 004 pools with max, mean or min, without numbers to reproduce: here a "
+               f"2×2 window, stride 1, over the deck's own feature map, the output of the "
+               f"bias example ({word.lower()} of each window).",
                "pool2d", {"input": _FMAP, "mode": mode, "kernel_size": 2, "stride": 1},
                expected)
       for mode, word, expected in (("max", "Max", [[9, 7], [9, 9]]),

@@ -15,6 +15,7 @@ from app.schemas.common import ERROR_RESPONSES
 from app.schemas.transposed import ConvTranspose2dRequest, ConvTranspose2dResponse
 from app.serialize import exact_integers, gc_paused, lists
 from engine.conv import conv2d_with_output
+from engine.geometry import count, zeros_between
 from engine.transposed import (
     ConvTranspose2dResult,
     conv_transpose2d_trace,
@@ -80,7 +81,14 @@ def _coverage_note(result: ConvTranspose2dResult) -> str:
             notes.append(f"along the {axis} the kernel spans {span}, not a multiple of the "
                          f"stride {s}, so neighbouring copies overlap unevenly")
     low, high = int(result.coverage.min()), int(result.coverage.max())
-    counts = f"Each output cell receives between {low} and {high} contributions."
+    if low == high:
+        counts = f"Every output cell receives {count(low, 'contribution')}."
+    else:
+        counts = f"Each output cell receives between {low} and {high} contributions."
+    if high <= 1:
+        return counts + (" The copies never overlap; the cells between them get nothing but "
+                         "the bias: the stride is longer than the kernel." if low == 0 else
+                         " The copies tile the output without overlapping.")
     if not notes:
         return counts + " The overlap is even: no checkerboard pattern from the geometry."
     return (counts + " Uneven overlap: " + "; ".join(notes) + ". Cells hit more often "
@@ -120,8 +128,8 @@ def _equivalent(result: ConvTranspose2dResult, request: ConvTranspose2dRequest
         "padded_input": body["padded_input"], "padding": body["padding"],
         "kernel": body["kernel"], "dilation": body["dilation"],
         "arithmetic": body["arithmetic"],
-        "note": (f"A stride-1 convolution over the input with {s[0] - 1}×{s[1] - 1} zeros "
-                 f"inserted between cells, padded by (k − 1)·d − p, with the kernel rotated "
-                 f"180°, gives the same output as the scatter."),
+        "note": (f"A stride-1 convolution over the input with {zeros_between(s)}, padded by "
+                 f"(k − 1)·d − p, with the kernel rotated 180°, gives the same output as the "
+                 f"scatter."),
         "trace": info, "steps": steps,
     }

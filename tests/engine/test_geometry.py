@@ -128,7 +128,7 @@ def test_transposed_figures(figure, i, k, s, p, a, o, relationship):
 def test_transposed_explanation_gives_the_equivalent_convolution():
     t = transposed(3, 3, s=2, p=1, a=1)  # Figure 4.7: 1 zero inserted, padding k − p − 1 = 1
     assert t.formula == "o′ = s(i′ − 1) + a + k − 2p"
-    assert "1 zeros inserted" in t.explanation and "1 cells of padding" in t.explanation
+    assert "1 zero inserted" in t.explanation and "1 cell of padding" in t.explanation
     assert "output padding adds 1" in t.explanation
     assert "2 apart" in t.explanation and "3-row copy" in t.explanation
 
