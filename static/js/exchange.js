@@ -7,6 +7,7 @@ import { remoteErrors } from './request.js';
 import { setStatus, showTwin } from './page-chrome.js';
 
 const FIX = 'Showing the last valid result: fix the marked fields.';
+const FIX_FIRST = 'Nothing to show yet: fix the marked fields.';
 const REFUSED = 'The server refused these settings: see the message next to the field.';
 
 export class Exchange {
@@ -40,7 +41,7 @@ export class Exchange {
       this.gen += 1; // an answer still on its way would cover these messages
       this.key = null;
     }
-    setStatus(FIX, true);
+    setStatus(this.answered ? FIX : FIX_FIRST, true);
     return true;
   }
 

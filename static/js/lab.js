@@ -56,7 +56,8 @@ function changed(what, typing = false) {
   url.save(s);
   if (errors.length) {
     clearTimeout(lab.timer);
-    setStatus('Showing the last valid result: fix the marked fields.', true);
+    setStatus(lab.resp ? 'Showing the last valid result: fix the marked fields.'
+      : 'Nothing to show yet: fix the marked fields.', true);
     return;
   }
   // A field losing focus fires "change" again: the same body needs no new request.

@@ -230,11 +230,15 @@ def test_a_bad_value_is_marked_next_to_it_and_kept(lab: Page, server: str) -> No
     expect(errors).to_contain_text("“4x” is not a number")
     # The last valid result stays on screen, marked stale; the typed text survives a reload.
     expect(lab.locator(OUTPUT)).to_have_text(["52", "54", "52", "54"])
-    expect(lab.locator("[data-status]")).to_contain_text("fix the marked fields")
+    expect(lab.locator("[data-status]")).to_have_text(
+        "Showing the last valid result: fix the marked fields.")
     lab.wait_for_function("() => location.search.includes('4x')")
     lab.reload()
     expect(lab.locator(input_cell(lab, 1, 2))).to_have_value("4x")
     expect(lab.locator(input_cell(lab, 1, 2))).to_have_class(re.compile(r"\binvalid\b"))
+    # Reloaded, there is no earlier result to show: the status says so.
+    expect(lab.locator("[data-status]")).to_have_text(
+        "Nothing to show yet: fix the marked fields.")
     # A server-side refusal lands next to the field it names: a kernel bigger than the input.
     lab.locator(input_cell(lab, 1, 2)).fill("1")
     lab.locator('[data-param="dilation.h"]').fill("4")
