@@ -52,6 +52,11 @@ async function open(id) {
     if (gen !== page.gen) return;
     picker.showError(err instanceof api.ApiError ? err.message : `The server did not answer: ${err.message}`);
     setStatus('That exercise could not be loaded: see the message under the seed.', true);
+    if (!page.ex) {  // nothing shown yet (a bad link): say so instead of "Loading…"
+      $('[data-q="title"]').textContent = 'No exercise loaded';
+      $('[data-q="prompt"]').textContent = 'Pick a type, a level and a seed on the left, or press '
+        + 'New exercise.';
+    }
   }
 }
 

@@ -202,6 +202,7 @@ def test_vector_answers_arrows_new_seeds_and_bad_ids(practice: Page, server: str
     # A link to an unknown id says so next to the picker.
     page.goto(server + "/practice?id=conv-size.9.1.v1")
     expect(page.locator('[data-pick="error"]')).not_to_be_empty()
+    expect(page.locator('[data-q="title"]')).to_have_text("No exercise loaded")  # not "Loading…"
     page.goto(server + "/practice?id=" + exercise_id)
     expect(field(page, 0)).to_have_value(str(solution[0]))  # the draft of that id
     page.click('[data-action="present"]')
