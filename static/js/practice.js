@@ -61,10 +61,15 @@ async function open(id) {
 }
 
 function show(ex) {
+  const first = !page.ex;
   page.ex = ex;
   picker.set(ex);
   const query = `?id=${encodeURIComponent(ex.id)}`;
-  if (window.location.search !== query) window.history.replaceState(null, '', query);
+  // Each exercise after the first is a step in the history: Back returns to the last one.
+  if (window.location.search !== query) {
+    if (first) window.history.replaceState(null, '', query);
+    else window.history.pushState(null, '', query);
+  }
   $('[data-twin="exercise"]').href = `/api/exercises/${encodeURIComponent(ex.id)}`;
   document.title = `convviz · practice · ${ex.title}`;
   $('[data-q="title"]').textContent = ex.title;
@@ -164,6 +169,10 @@ async function main() {
     return;
   }
   picker = new Picker($('[data-picker]'), catalog, open);
+  window.addEventListener('popstate', () => {
+    const back = new URLSearchParams(window.location.search).get('id');
+    if (back && back !== page.ex?.id) open(back);
+  });
   const id = new URLSearchParams(window.location.search).get('id');
   if (id) { open(id); return; }
   picker.type.value = DEFAULT_TYPE;

@@ -194,6 +194,13 @@ def test_vector_answers_arrows_new_seeds_and_bad_ids(practice: Page, server: str
     expect(page.locator('[data-pick="id"]')).not_to_have_text(exercise_id)
     expect(page.locator('[data-pick="id"]')).to_have_text(re.compile(r"^conv-size\.2\.\d+\.v1$"))
     expect(field(page, 0)).to_have_value("")
+    # Back returns to the exercise before, with its draft; Forward to the new one.
+    fresh = page.locator('[data-pick="id"]').text_content()
+    page.go_back()
+    expect(page.locator('[data-pick="id"]')).to_have_text(exercise_id)
+    expect(field(page, 0)).to_have_value(str(solution[0]))
+    page.go_forward()
+    expect(page.locator('[data-pick="id"]')).to_have_text(fresh or "")
     # A seed that is not one is refused next to the seed field, the exercise stays.
     page.fill('[data-pick="seed"]', "12a")
     page.click('[data-action="get"]')
