@@ -163,11 +163,17 @@ export function dwLines(ctx, step) {
     const f = ctx.names.grad_kernel[step.index];
     lines.push({ label: f.label, terms: f.terms.map(([a, b]) => [a, b]), sum: '' });
   }
+  // Under the names, the numbers follow them term by term: the names leave out the taps
+  // that read padding (0), so the numbers do too, and say so.
+  const kept = step.grads.map((_, i) => i).filter((i) => !(ctx.names && step.padding[i]));
+  const padded = step.grads.length - kept.length;
   // A large map would fill the screen with terms: the first ones, then how many more.
-  const shown = step.grads.length > MAX_TERMS ? MAX_TERMS - 4 : step.grads.length;
-  const more = step.grads.length - shown;
+  const shown = kept.length > MAX_TERMS ? MAX_TERMS - 4 : kept.length;
+  const more = kept.length - shown;
   lines.push({ label: ctx.names ? '' : ctx.weightLabel(step.weight),
-    terms: step.grads.slice(0, shown).map((g, i) => [fmtFactor(g), fmtFactor(step.inputs[i])]),
-    tail: more ? ` + … (${more} more terms, one per ΔY cell)` : '', sum: fmt(step.value) });
+    terms: kept.slice(0, shown).map((i) => [fmtFactor(step.grads[i]), fmtFactor(step.inputs[i])]),
+    tail: (more ? ` + … (${more} more terms, one per ΔY cell)` : '')
+      + (padded ? ` (and ${padded} padding tap${padded > 1 ? 's' : ''} reading 0)` : ''),
+    sum: fmt(step.value) });
   return lines;
 }

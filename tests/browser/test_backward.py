@@ -96,6 +96,21 @@ def test_symbolic_formula_of_dx22_ends_in_dy22_w22(bw: Page) -> None:
     shot(bw, "backward-symbolic-step-4")
 
 
+def test_with_padding_the_names_and_the_numbers_of_dw_match_term_by_term(bw: Page) -> None:
+    bw.locator("[data-symbolic]").check()
+    for axis in ("h", "w"):
+        bw.locator(f'[data-param="padding.{axis}"]').fill("1")
+    expect(bw.locator("[data-player=counter]")).to_have_text("Step 1 of 20")  # 16 δy, 4 δw
+    to_end(bw)
+    names = bw.locator(f'{LINES} p[data-label="δw₂₂"]')
+    numbers = bw.locator(f'{LINES} p[data-label="δw₂₂"] + p')
+    # δw₂₂ meets x over the 4 × 4 ΔY; 7 of those 16 taps read padding: 9 terms each.
+    named = (names.text_content() or "").split("=", 1)[1].split(" + ")
+    expect(numbers).to_contain_text("(and 7 padding taps reading 0)")
+    numbered = (numbers.text_content() or "").split("(and")[0].strip(" =").split("=")[0]
+    assert len(named) == len(numbered.split(" + ")) == 9
+
+
 def test_editing_dy_changes_dx_and_the_url_restores(bw: Page, server: str) -> None:
     bw.locator(grad_cell(bw, 1, 1)).fill("2")  # δy₂₂ = 2: one more rotated kernel on its window
     to_end(bw)
