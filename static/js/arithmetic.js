@@ -27,9 +27,12 @@ export function renderArithmetic(root, resp) {
     const why = el('p', 'axis-why', a.explanation);
     block.append(head, formula, sub, facts, why);
     if (a.unvisited.length) {
-      const word = a.axis === 'height' ? 'rows' : 'columns';
-      block.append(el('p', 'axis-unvisited', `Shaded on the input: padded ${word} at `
-        + `0-based index ${a.unvisited.join(', ')}, which no kernel tap ever reads.`));
+      const word = a.axis === 'height' ? 'row' : 'column';
+      const which = `${word}${a.unvisited.length > 1 ? 's' : ''} ${a.unvisited.join(', ')}`;
+      // Only the lab shades them (its legend has a "never read" swatch).
+      const shaded = document.querySelector('.sw-unv') ? ', shaded on the input' : '';
+      block.append(el('p', 'axis-unvisited', `No kernel tap ever reads padded ${which} `
+        + `(counting from 0)${shaded}.`));
     }
     const cite = el('p', 'cite', a.citation);
     block.append(cite);
