@@ -352,3 +352,14 @@ def test_channels_groups_dilation_and_reflect_padding_match_torch(page: Page,
         "4 × {} × {}".format(*expected.shape[1:]))
     expect(page.locator(OUTPUT)).to_have_text(
         [str(int(v)).replace("-", "−") for v in expected.ravel()])
+
+
+def test_rows_no_window_reaches_are_named_and_shaded(lab: Page) -> None:
+    load_example(lab, "stride-3")
+    for axis in ("h", "w"):
+        lab.locator(f'[data-param="stride.{axis}"]').fill("2")
+    expect(lab.locator(".axis-unvisited").first).to_have_text(
+        "No kernel tap ever reads padded row 5 (counting from 0), shaded on the input.")
+    expect(lab.locator(".axis-unvisited").nth(1)).to_have_text(
+        "No kernel tap ever reads padded column 5 (counting from 0), shaded on the input.")
+    expect(lab.locator('[data-stage="input"] .cell.unv')).to_have_count(11)  # row and column 5
