@@ -51,6 +51,16 @@ export class UrlState {
     this.storageKey = storageKey;
     this.required = required;
     this.timer = null;
+    this.pending = null;
+    // Leaving the page (a nav link, a reload) writes what is still waiting: nothing typed
+    // in the last 250 ms is lost.
+    window.addEventListener('pagehide', () => this.flush());
+  }
+
+  /** Write a waiting state now. */
+  flush() {
+    clearTimeout(this.timer);
+    if (this.pending) this.pending();
   }
 
   /** A state with every parameter at its default. */
@@ -97,10 +107,12 @@ export class UrlState {
   save(state) {
     const query = this.encode(state);
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.pending = () => {
+      this.pending = null;
       if (window.location.search !== query) window.history.replaceState(null, '', query);
       try { window.localStorage.setItem(this.storageKey, query); } catch { /* private mode */ }
-    }, 250);
+    };
+    this.timer = setTimeout(this.pending, 250);
     return query;
   }
 

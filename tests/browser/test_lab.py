@@ -363,3 +363,13 @@ def test_rows_no_window_reaches_are_named_and_shaded(lab: Page) -> None:
     expect(lab.locator(".axis-unvisited").nth(1)).to_have_text(
         "No kernel tap ever reads padded column 5 (counting from 0), shaded on the input.")
     expect(lab.locator('[data-stage="input"] .cell.unv')).to_have_count(11)  # row and column 5
+
+
+def test_a_cell_typed_just_before_leaving_the_page_is_kept(lab: Page) -> None:
+    load_example(lab, "stride-3")
+    lab.locator(input_cell(lab, 0, 0)).fill("77")
+    lab.click('nav a[href="/pool"]')  # at once: within the 250 ms the URL write waits
+    lab.wait_for_url("**/pool*")
+    lab.click('nav a[href="/"]')
+    wait_ready(lab)
+    expect(lab.locator(input_cell(lab, 0, 0))).to_have_value("77")
