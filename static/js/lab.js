@@ -104,6 +104,7 @@ async function send() {
     showErrors([], []);
     setStatus('');
     lab.resp = resp;
+    params.showResolved(resp.padding);
     lab.store = new TraceStore(resp, limit);
     lab.links = linksOf(lab.store.all());
     const original = lab.body.flip_kernel ? kernel4(lab.body.kernel) : null;

@@ -373,3 +373,19 @@ def test_a_cell_typed_just_before_leaving_the_page_is_kept(lab: Page) -> None:
     lab.click('nav a[href="/"]')
     wait_ready(lab)
     expect(lab.locator(input_cell(lab, 0, 0))).to_have_value("77")
+
+
+def test_same_padding_shows_the_padding_it_came_to(lab: Page) -> None:
+    load_example(lab, "stride-3")
+    for axis in ("h", "w"):
+        lab.locator(f'[data-param="stride.{axis}"]').fill("1")
+    lab.select_option('[data-param="paddingKind"]', "same")
+    expect(lab.locator('[data-stage="output-size"]')).to_have_text("6 × 6")
+    height = lab.locator('[data-param="padding.h"]')
+    expect(height).to_be_disabled()
+    expect(height).to_have_attribute("placeholder", "1")  # a 3×3 kernel: 1 on each side
+    lab.locator('[data-editor="kernel"] button[data-edit="del-col"]').click()  # 3×2 kernel
+    expect(lab.locator('[data-param="padding.w"]')).to_have_attribute("placeholder", "0/1")
+    lab.select_option('[data-param="paddingKind"]', "custom")
+    expect(height).to_be_enabled()
+    expect(height).to_have_attribute("placeholder", "")
