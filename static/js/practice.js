@@ -8,6 +8,7 @@ import { renderGivens } from './practice-givens.js';
 import { AnswerForm } from './practice-answer.js';
 import { SolutionView } from './practice-solution.js';
 import { animatedLinks, availableViews } from './practice-links.js';
+import { WorksheetPanel } from './practice-worksheet.js';
 
 const DRAFT = 'convviz.practice.v1.';
 const PRESENT = 'convviz.practice.present';
@@ -22,6 +23,7 @@ const answer = new AnswerForm($('[data-a="fields"]'), $('[data-a="format-errors"
 });
 const solution = new SolutionView($('[data-solution]'));
 let picker = null;
+let worksheet = null;
 
 function setStatus(text, bad = false) {
   $('[data-status]').textContent = text;
@@ -64,6 +66,7 @@ function show(ex) {
   const first = !page.ex;
   page.ex = ex;
   picker.set(ex);
+  worksheet.follow(ex);
   const query = `?id=${encodeURIComponent(ex.id)}`;
   // Each exercise after the first is a step in the history: Back returns to the last one.
   if (window.location.search !== query) {
@@ -169,6 +172,7 @@ async function main() {
     return;
   }
   picker = new Picker($('[data-picker]'), catalog, open);
+  worksheet = new WorksheetPanel($('[data-worksheet]'), catalog.max_count);
   window.addEventListener('popstate', () => {
     const back = new URLSearchParams(window.location.search).get('id');
     if (back && back !== page.ex?.id) open(back);

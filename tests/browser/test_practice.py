@@ -11,6 +11,7 @@ import json
 import re
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -234,3 +235,22 @@ def test_a_seed_being_typed_survives_a_late_answer(practice: Page, server: str) 
     expect(practice.locator('[data-pick="seed"]')).to_have_value("77")
     practice.click('[data-action="get"]')
     expect(practice.locator('[data-pick="id"]')).to_have_text("conv-cell.2.77.v1")
+
+
+def test_a_worksheet_of_the_current_exercise_downloads_as_a_file(practice: Page) -> None:
+    page = practice
+    exercise_id = choose(page, "conv-output", 2, 40)
+    page.fill('[data-ws="count"]', "3")
+    page.select_option('[data-ws="format"]', "markdown")
+    page.check('[data-ws="answers"]')
+    with page.expect_download() as info:
+        page.click('[data-ws="download"]')
+    download = info.value
+    assert download.suggested_filename == "convviz-conv-output-d2-s40-n3.md"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert exercise_id in text and "conv-output.2.42.v1" in text  # seeds 40, 41, 42
+    assert "conv-output.2.43.v1" not in text
+    # A count out of range is refused next to the field, and there is nothing to download.
+    page.fill('[data-ws="count"]', "0")
+    expect(page.locator('[data-ws="error"]')).to_contain_text("1 … 200")
+    expect(page.locator('[data-ws="download"]')).to_have_attribute("aria-disabled", "true")
