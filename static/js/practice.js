@@ -109,7 +109,7 @@ function showResult(result) {
   const score = $('[data-f="score"]');
   if (result.status === 'format_error') {
     answer.markFormat(result.format_errors);
-    score.textContent = 'Not graded: fix the marked field. This costs nothing.';
+    score.textContent = 'Not graded'; // the server's message below says what to fix
     delete score.dataset.score;
   } else {
     answer.markCells(result.cells);

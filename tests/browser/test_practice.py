@@ -118,7 +118,9 @@ def test_a_grid_exercise_end_to_end_with_one_wrong_cell_first(practice: Page, se
     reason = page.locator("#" + (bad.get_attribute("aria-describedby") or "missing"))
     expect(reason).to_contain_text("Y[0, 2]")
     expect(reason).to_contain_text("'4x' is not a number")
-    expect(page.locator('[data-f="score"]')).to_contain_text("costs nothing")
+    # Said once: "Not graded", and the server's message says what to do.
+    expect(page.locator('[data-f="score"]')).to_have_text("Not graded")
+    expect(page.locator('[data-f="message"]')).to_contain_text("costs no attempt")
     expect(page.locator("input.answer-cell.invalid")).to_have_count(1)
     shot(page, "practice-format-error")
 
