@@ -117,12 +117,14 @@ async def export_worksheet(
     difficulty: Annotated[int, Query(ge=1, le=3, description="1 … 3.")] = 1,
     count: Annotated[int, Query(ge=1, le=MAX_COUNT,
                                 description=f"At most {MAX_COUNT}.")] = 10,
-    seed: Annotated[int, Query(ge=0, le=MAX_SEED, description="The first seed.")] = 0,
+    seed: Annotated[int, Query(ge=0, le=MAX_SEED, description="The first seed (past the "
+                               "largest, the seeds go on from 0).")] = 0,
     answers: Annotated[bool, Query(description="Include the answer key and worked steps "
                                    "(Markdown, JSON), or the steps as general feedback "
                                    "(Moodle). Moodle and GIFT always hold the key.")] = False,
 ) -> Response:
-    """A worksheet of `count` exercises (seeds `seed, seed + 1, …`) as a file:
+    """A worksheet of `count` exercises (seeds `seed, seed + 1, …`, from 0 again past
+    the largest) as a file:
     `json` (application/json), `markdown` (text/markdown, LaTeX math between `$$`, for
     printing), `moodle` (application/xml: a category per type, numerical questions for
     scalars, Cloze tables of numerical blanks for vectors and grids) or `gift`
@@ -148,8 +150,9 @@ async def export_worksheet(
                               "`loc` names it."}})
 async def generate(request: WorksheetRequest) -> Response:
     """`count` exercises of `type` (or a mix) at `difficulty`, with seeds `seed, seed + 1,
-    …`. The same request always gives the same exercises, on any server. Answers are not
-    included: see `/api/exercises/{id}/solution`."""
+    …` (from 0 again past the largest seed). The same request always gives the same
+    exercises, on any server. Answers are not included: see
+    `/api/exercises/{id}/solution`."""
     def build() -> bytes:
         items = [public(e) for e in make_worksheet(request.type, request.difficulty,
                                                    request.seed, request.count)]

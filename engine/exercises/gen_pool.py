@@ -58,8 +58,9 @@ def pool_output(rng: np.random.Generator, difficulty: int) -> Draft:
                     ceil_mode=ceil_mode)
     rules = ""
     if padding:
-        rules = (" Padding cells count as 0 in the sum and in the divisor "
-                 "(count_include_pad)." if mode == "avg" else " Padding never wins.")
+        rules = (f" Padding cells add 0 to the sum but still count in the divisor: every "
+                 f"window divides by its {kernel * kernel} cells (PyTorch's count_include_pad)."
+                 if mode == "avg" else " Padding never wins.")
     if ceil_mode:
         rules = (" Use ceil mode: keep a last, partial window that hangs over the bottom "
                  "or right edge (its missing cells never win).")
