@@ -2,6 +2,8 @@
 // the JSON twin, Esc to unpin, P to present; the status line and error
 // placement.
 
+import { ownsKey } from './shortcuts.js';
+
 const $ = (sel) => document.querySelector(sel);
 
 /**
@@ -30,7 +32,7 @@ export function bindChrome(opts) {
   });
   $('.twin').addEventListener('toggle', () => showTwin(opts.endpoint, opts.body()));
   document.addEventListener('keydown', (e) => {
-    if (e.target.closest && e.target.closest('input, textarea, select')) return;
+    if (ownsKey(e.target, e.key)) return;
     if (e.key === 'Escape') opts.unpin();
     if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.metaKey && !e.altKey) togglePresent();
   });

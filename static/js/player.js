@@ -1,11 +1,10 @@
 // The player: one step index over the trace, and the controls that move it
 // (buttons, timeline, speed, keyboard). It knows nothing of convolution.
 
+import { ownsKey } from './shortcuts.js';
+
 const SPEEDS = { 1: 0.5, 2: 1, 3: 2, 4: 4, 5: 8, 6: 20 }; // steps per second
 
-const EDITABLE = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
-// A focused control answers Space itself (a button presses, a link follows).
-const PRESSABLE = new Set(['BUTTON', 'A', 'SUMMARY']);
 
 export class Player {
   /**
@@ -33,9 +32,7 @@ export class Player {
 
   key(event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const target = event.target;
-    if (target && (EDITABLE.has(target.tagName) || target.isContentEditable)) return;
-    if (event.key === ' ' && target && PRESSABLE.has(target.tagName)) return;
+    if (ownsKey(event.target, event.key)) return;
     // ↑ and ↓ stay with the page: they scroll it.
     const actions = { ' ': 'toggle', ArrowRight: 'next', ArrowLeft: 'prev', Home: 'first',
       End: 'last' };

@@ -18,6 +18,10 @@ export class WorksheetPanel {
       return option;
     }));
     this.q('count').max = String(maxCount);
+    // A link that looks like a button answers Space as a button would.
+    this.q('download').addEventListener('keydown', (e) => {
+      if (e.key === ' ') { e.preventDefault(); e.currentTarget.click(); }
+    });
     root.addEventListener('input', () => this.update());
     root.addEventListener('change', () => this.update());
   }

@@ -9,6 +9,7 @@ import { AnswerForm } from './practice-answer.js';
 import { SolutionView } from './practice-solution.js';
 import { animatedLinks, availableViews } from './practice-links.js';
 import { WorksheetPanel } from './practice-worksheet.js';
+import { ownsKey } from './shortcuts.js';
 
 const DRAFT = 'convviz.practice.v1.';
 const PRESENT = 'convviz.practice.present';
@@ -156,7 +157,7 @@ function bindChrome() {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); check(); return; }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.target.closest && e.target.closest('input, textarea, select')) return;
+    if (ownsKey(e.target, e.key)) return;
     if (e.key === 'n' || e.key === 'N') picker.fresh();
     else if (e.key === 's' || e.key === 'S') reveal();
     else if (e.key === 'p' || e.key === 'P') setPresent(!document.body.classList.contains('present'));

@@ -389,3 +389,17 @@ def test_same_padding_shows_the_padding_it_came_to(lab: Page) -> None:
     lab.select_option('[data-param="paddingKind"]', "custom")
     expect(height).to_be_enabled()
     expect(height).to_have_attribute("placeholder", "")
+
+
+def test_shortcuts_work_after_ticking_a_box_or_moving_a_slider(lab: Page) -> None:
+    load_example(lab, "stride-3")
+    lab.locator('[data-param="flip"]').click()  # focus stays on the checkbox
+    lab.keyboard.press("ArrowRight")
+    expect(lab.locator("[data-player=counter]")).to_have_text("Step 2 of 4")
+    lab.keyboard.press("p")
+    expect(lab.locator("body")).to_have_class(re.compile(r"\bpresent\b"))
+    lab.keyboard.press(" ")  # Space still ticks the focused box, as it should
+    expect(lab.locator('[data-param="flip"]')).not_to_be_checked()
+    lab.locator('[data-player="speed"]').focus()
+    lab.keyboard.press(" ")  # a slider does not use Space: it plays
+    expect(lab.locator("[data-player=toggle]")).to_have_text("Pause")
