@@ -198,11 +198,16 @@ def _unpool_body(request: MaxUnpool2dRequest) -> bytes:
     k_size = as_pair(request.kernel_size, "kernel_size", minimum=1)
     p = as_pair(request.padding, "padding", minimum=0)
     h, w = result.input.shape[1:]
+    default = (f"(H − 1)·s + k − 2p = ({h} − 1)·{s[0]} + {k_size[0]} − 2·{p[0]} = "
+               f"{result.default_size[0]} rows and ({w} − 1)·{s[1]} + {k_size[1]} − "
+               f"2·{p[1]} = {result.default_size[1]} columns")
+    size = tuple(result.output_size)
     explanation = (
-        f"Default output size per axis: (H − 1)·s + k − 2p = ({h} − 1)·{s[0]} + {k_size[0]} − "
-        f"2·{p[0]} = {result.default_size[0]} rows and ({w} − 1)·{s[1]} + {k_size[1]} − "
-        f"2·{p[1]} = {result.default_size[1]} columns; each value goes to the flat position "
-        f"row·{result.output_size[1]} + col its index names, every other cell is 0.")
+        f"Output size per axis: {default}" if size == tuple(result.default_size) else
+        f"Output size {size[0]} × {size[1]}, as output_size asks (the default would be "
+        f"{default})")
+    explanation += (f"; each value goes to the flat position row·{size[1]} + col its index "
+                    f"names, every other cell is 0.")
     body = {
         "output": lists(_shaped(result.output, rank), _whole(result.output)),
         "output_shape": list(_shaped(result.output, rank).shape),

@@ -89,6 +89,10 @@ function showErrors(errors) { placeErrors(errors, editors, fields); }
 
 /** Max-unpooling of the pooled output at the remembered indices, back to the input's size. */
 async function unpoolOf(resp, body, signal) {
+  const pair = (v) => (Array.isArray(v) ? v.map(Number) : [Number(v), Number(v)]);
+  if (pair(body.dilation ?? 1).some((d) => d > 1)) {
+    return { error: 'max_unpool2d has no dilation (nor has PyTorch’s): set dilation to 1 to unpool.' };
+  }
   const input = body.input;
   const size = Array.isArray(input[0][0]) ? [input[0].length, input[0][0].length] : [input.length, input[0].length];
   try {

@@ -161,3 +161,16 @@ def test_a_ceil_mode_average_says_what_its_divisor_counts(page: Page, server: st
     expect(page.locator('[data-p="formula"] [data-pf="lines"] .eq-label')).to_have_text(
         "sum 6, divided by 1 (3 padding or overhang cell(s) not counted)")
     expect(page.locator(".axis-facts").first).to_contain_text("ceil: ⌈3 / 2⌉ = 2")
+
+
+def test_unpooling_says_why_not_with_dilation_and_names_its_size(page: Page,
+                                                                 server: str) -> None:
+    grid = "1,5,2,0,3;3,4,8,1,-2;0,2,6,7,1;9,1,3,2,4;2,-5,0,1,6"
+    page.goto(f"{server}/pool?input={grid}&k=2,2&stride=1,1&dilation=2,2")
+    wait_ready(page)
+    expect(page.locator('[data-p="unpool-note"]')).to_contain_text("no dilation")
+    # Ceil mode: back to the input's 5 × 5, where the default would be 6 × 6; the note says so.
+    page.goto(f"{server}/pool?input={grid}&k=2,2&stride=2,2&ceil=1")
+    wait_ready(page)
+    expect(page.locator('[data-p="unpool-note"]')).to_contain_text(
+        "Output size 5 × 5, as output_size asks (the default would be")
