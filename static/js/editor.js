@@ -12,11 +12,14 @@ const resize = (slice, rows, cols) => Array.from({ length: rows }, (_, r) =>
   Array.from({ length: cols }, (_, c) => slice[r]?.[c] ?? '0'));
 
 export class MatrixEditor {
-  /** kind "input" edits state.input (C,H,W); kind "kernel" state.kernel and state.bias. */
-  constructor(root, kind, onChange) {
+  /** kind "input" edits state.input (C,H,W); kind "kernel" state.kernel and state.bias.
+   * `outputs(state)`: how many output channels take a bias, when they are not the blocks
+   * (transposed convolution: the blocks are input channels); their fields come last. */
+  constructor(root, kind, onChange, { outputs = null } = {}) {
     this.root = root;
     this.kind = kind;
     this.onChange = onChange;
+    this.outputs = outputs;
     this.shape = '';
     this.body = root.querySelector('[data-edit="slices"]');
     this.text = root.querySelector('textarea[data-edit="text"]');
@@ -46,7 +49,8 @@ export class MatrixEditor {
     if (this.kind === 'input') this.state.input = blocks[0];
     else {
       this.state.kernel = blocks;
-      this.state.bias = blocks.map((_, o) => this.state.bias[o] ?? '');
+      this.state.bias = this.outputs ? this.state.bias
+        : blocks.map((_, o) => this.state.bias[o] ?? '');
     }
   }
 
@@ -139,8 +143,13 @@ export class MatrixEditor {
   update(state) {
     this.state = state;
     const blocks = this.blocks();
+    const outputs = this.outputs ? this.outputs(state) : 0;
+    if (outputs) {  // one value (a link's "bias=3") stands for every output channel
+      const one = state.bias.length === 1 ? state.bias[0] : undefined;
+      state.bias = Array.from({ length: outputs }, (_, o) => one ?? state.bias[o] ?? '');
+    }
     const shape = JSON.stringify([blocks.length, blocks[0].length, blocks[0][0].length,
-      blocks[0][0][0].length]);
+      blocks[0][0][0].length, outputs]);
     const [h, w] = [blocks[0][0].length, blocks[0][0][0].length];
     const large = h > LARGE || w > LARGE;
     this.root.querySelector('[data-edit="shape"]').textContent = this.kind === 'input'
@@ -149,6 +158,7 @@ export class MatrixEditor {
     if (shape !== this.shape) {
       this.shape = shape;
       this.body.replaceChildren(...(large ? [] : blocks.map((b, i) => this.block(b, i))));
+      if (outputs) this.body.append(this.outputBias(outputs));
       if (large) this.showText(true);
     }
     for (const field of this.body.querySelectorAll('input')) {
@@ -172,7 +182,7 @@ export class MatrixEditor {
     const row = document.createElement('div');
     row.className = 'edit-slices';
     slices.forEach((slice, s) => row.append(this.slice(slice, b, s, slices.length)));
-    if (this.kind === 'kernel') row.append(this.biasField(b));
+    if (this.kind === 'kernel' && !this.outputs) row.append(this.biasField(b));
     block.append(row);
     return block;
   }
@@ -200,6 +210,19 @@ export class MatrixEditor {
     }));
     wrap.append(table);
     return wrap;
+  }
+
+  /** One bias field per output channel, in a row of their own. */
+  outputBias(count) {
+    const row = document.createElement('div');
+    row.className = 'edit-slices output-bias';
+    for (let o = 0; o < count; o += 1) {
+      const label = this.biasField(o);
+      label.firstChild.textContent = count > 1 ? `bias, output channel ${o + 1}` : 'bias b';
+      label.lastChild.setAttribute('aria-label', `bias of output channel ${o + 1}`);
+      row.append(label);
+    }
+    return row;
   }
 
   biasField(b) {

@@ -37,7 +37,9 @@ const page = { state: url.defaults(), resp: null, store: null, hover: null, pinn
 
 const editors = {
   input: new MatrixEditor($('[data-editor="input"]'), 'input', changed),
-  kernel: new MatrixEditor($('[data-editor="kernel"]'), 'kernel', changed),
+  // The kernel is (C_in, C_out/groups, kH, kW): a bias per output channel, not per block.
+  kernel: new MatrixEditor($('[data-editor="kernel"]'), 'kernel', changed,
+    { outputs: (s) => s.kernel[0].length * Math.max(1, Number(s.groups) || 1) }),
 };
 const fields = new Fields($('.params'), changed);
 const player = new Player($('[data-player-root]'), onStep, (level) => {
@@ -145,7 +147,7 @@ function applyPreset(id) {
   s.input = depth(p.input) === 2 ? [texts(p.input)] : texts(p.input);
   s.kernel = depth(p.kernel) === 2 ? [[texts(p.kernel)]] : texts(p.kernel);
   const bias = p.bias === undefined ? [] : [].concat(p.bias).map(toCellText);
-  s.bias = s.kernel.map((_, i) => bias[i] ?? '');
+  s.bias = bias.length ? bias : [''];  // the kernel editor gives each output channel one
   s.stride = pair(p.stride, ['1', '1']);
   s.padding = pair(p.padding, ['0', '0']);
   s.output_padding = pair(p.output_padding, ['0', '0']);

@@ -183,3 +183,21 @@ def test_two_channels_with_stride_padding_and_output_padding_match_torch(page: P
     expect(page.locator(EQ_OUT)).to_have_text(want)
     # (2 − 1)·2 − 2·1 + 2 + 1 = 3 rows, (3 − 1)·2 − 2·1 + 2 + 1 = 5 columns.
     expect(page.locator('[data-t="output-size"]')).to_have_text("2 × 3 × 5")
+
+
+def test_the_bias_fields_are_one_per_output_channel(page: Page, server: str) -> None:
+    """Two input channels in two groups, one filter each: two output channels, two bias
+    fields (not one per input channel block), each reaching its own output channel."""
+    query = ("input=1,2;3,4_0,1;1,0&kernel=1,0;0,1~2,0;0,2&groups=2&bias=10,-10")
+    page.goto(f"{server}/transposed?{query}")
+    wait_ready(page)
+    fields = page.locator('[data-editor="kernel"] input[data-bias]')
+    expect(fields).to_have_count(2)
+    expect(fields.nth(1)).to_have_attribute("aria-label", "bias of output channel 2")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("End")
+    # Channel 1: x₁ scattered by [[1,0],[0,1]] plus 10; channel 2: 2·x₂ minus 10.
+    expect(page.locator(OUT).first).to_have_text("11")
+    fields.nth(1).fill("5")
+    expect(page.locator('[data-t="output"] .grid').nth(1).locator(".cell .v").first).to_have_text(
+        "5")
