@@ -86,6 +86,7 @@ async function changed(what, typing, { body, errors }) {
   const s = shell.state;
   const gen = ++shell.exchange.gen; // an answer on its way is for the state before this change
   if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
+  if (what === 'hideTodo') render();  // the quiz hides or shows values already drawn
   if (what === 'hideTodo' || what === 'present') return;
   const fitted = !errors.length && what !== 'grad' ? await fittedGrad(body) : null;
   if (gen !== shell.exchange.gen) return;

@@ -6,7 +6,7 @@ import { fmt } from './numbers.js';
 import { colour, darkFill, maxAbs } from './colors.js';
 import { areaRect, cellRects, heatmap, setShapes } from './plot.js';
 
-const CLASSES = { row: 'on-row', col: 'on-col', hit: 'hit', done: 'done-row' };
+const CLASSES = { row: 'on-row', col: 'on-col', hit: 'hit', done: 'done-row', secret: 'secret' };
 const SHAPE = { row: '#111827', col: '#6d28d9', hit: '#b45309', done: 'rgba(0,0,0,0)' };
 
 export class MatrixTable {

@@ -142,11 +142,18 @@ export class MatrixStage {
     t.xconv.mark('col', s.positions);
     t.krow.mark('row', s.filters);
     t.yrow.mark('hit', s.outs.map((i) => [Math.floor(i / per), i % per]));
+    // Quiz: outputs from this step on keep their values to themselves (CSS hides .secret).
+    const secret = this.quiz() ? Array.from({ length: m.resp.output_flat.length - index },
+      (_, k) => index + k) : [];
+    t.vecy.mark('secret', secret.map((i) => [i, 0]));
+    t.yrow.mark('secret', secret.map((i) => [Math.floor(i / per), i % per]));
     Object.values(t).forEach((table) => table.commit());
-    this.showFormula(s, weight);
+    this.showFormula(s, weight, index);
   }
 
-  showFormula(s, weight) {
+  quiz() { return Boolean(this.root.closest('.quiz')); }
+
+  showFormula(s, weight, index = 0) {
     const m = this.model;
     const resp = m.resp;
     const mat = resp.matrix;
@@ -163,7 +170,8 @@ export class MatrixStage {
       }
       lines.push({ label: this.names ? '' : m.yNames[i],
         terms: s.entries.map((k) => [fmtFactor(mat.values[k]), fmtFactor(resp.input_flat[mat.cols[k]])]),
-        tail: b ? ` + ${fmtFactor(b)}` : '', sum: fmt(resp.output_flat[i]) });
+        tail: b ? ` + ${fmtFactor(b)}` : '',
+        sum: this.quiz() && i >= index ? '?' : fmt(resp.output_flat[i]) });
       this.formula.render(m.yNames[i], where, lines);
       return;
     }

@@ -36,6 +36,7 @@ const stage = new MatrixStage($('[data-stage-root]'), (focus) => { page.hover = 
 function changed(what, typing, { body, errors }) {
   const s = shell.state;
   if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
+  if (what === 'hideTodo') render();  // the quiz hides or shows values already drawn
   if (what === 'hideTodo' || what === 'present') return;
   if (shell.exchange.hold(errors)) return;
   body.symbolic = Boolean(s.symbolic);

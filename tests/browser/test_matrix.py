@@ -149,3 +149,14 @@ def test_large_c_is_a_heatmap_and_errors_sit_by_their_field(mx: Page) -> None:
     mx.locator("[data-symbolic]").check()
     expect(mx.locator('[data-error-for="symbolic"]')).to_contain_text("max_dense_matrix_cells")
     shot(mx, "matrix-large")
+
+
+def test_quiz_mode_hides_vec_y_and_the_sum_of_outputs_not_computed_yet(mx: Page) -> None:
+    mx.locator('[data-param="hideTodo"]').check()
+    expect(mx.locator(f"{FORMULA} .eq-sum").last).to_have_text("?")
+    secret = mx.locator('[data-table="vecy"] td.secret')
+    expect(secret).to_have_count(4)  # y₁₁ … y₂₂: none computed at step 1
+    assert secret.first.evaluate("td => getComputedStyle(td).color") == "rgba(0, 0, 0, 0)"
+    mx.locator("body").click(position={"x": 5, "y": 5})
+    mx.keyboard.press("ArrowRight")
+    expect(secret).to_have_count(3)
