@@ -82,7 +82,12 @@ export class PoolStage {
     this.slot('unpool-note').textContent = this.unpool ? this.unpool.explanation
       : unpool && unpool.error ? `Unpooling refused: ${unpool.error}`
         : 'Unpooling needs remembered positions: choose max (or min) pooling.';
-    this.slot('input-size').textContent = dims(resp.padded_input);
+    // The frame holds the padding and, in ceil mode, the cells a last window hangs past.
+    const [[pt, pb], [pl, pr]] = resp.padding;
+    const frame = [resp.padded_input[0].length, resp.padded_input[0][0].length];
+    const chans = resp.padded_input.length > 1 ? `${resp.padded_input.length} × ` : '';
+    this.slot('input-size').textContent = `${chans}${frame[0] - pt - pb} × ${frame[1] - pl - pr}`
+      + (pt + pb + pl + pr ? `, framed to ${frame[0]} × ${frame[1]}` : '');
     this.slot('output-size').textContent = dims(out);
     this.slot('u-size').textContent = uout ? dims(uout) : '';
     renderArithmetic(this.slot('arithmetic'), resp);
@@ -169,7 +174,7 @@ export class PoolStage {
     const pads = step.padding.filter(Boolean).length;
     note.textContent = mode === 'avg'
       ? `sum ${fmt(step.sum)}, divided by ${fmt(step.divisor)}${divisorNote(step, pads, this.resp.ceil_mode)}`
-      : `the winner is the first ${mode === 'max' ? 'largest' : 'smallest'} value in row-major order${pads ? `; ${pads} padding cell(s) never win` : ''}`;
+      : `the winner is the first ${mode === 'max' ? 'largest' : 'smallest'} value in row-major order${pads ? `; ${pads} ${this.resp.ceil_mode ? 'padding or overhang' : 'padding'} cell(s) never win` : ''}`;
     lines.replaceChildren(line, note);
   }
 }

@@ -161,6 +161,8 @@ def test_a_ceil_mode_average_says_what_its_divisor_counts(page: Page, server: st
     expect(page.locator('[data-p="formula"] [data-pf="lines"] .eq-label')).to_have_text(
         "sum 6, divided by 1 (3 padding or overhang cell(s) not counted)")
     expect(page.locator(".axis-facts").first).to_contain_text("ceil: ⌈3 / 2⌉ = 2")
+    # The input is 5 × 5; the frame adds the cells the last windows hang past.
+    expect(page.locator('[data-p="input-size"]')).to_have_text("5 × 5, framed to 6 × 6")
 
 
 def test_unpooling_says_why_not_with_dilation_and_names_its_size(page: Page,
