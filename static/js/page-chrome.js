@@ -31,8 +31,13 @@ export function bindChrome(opts) {
     setTimeout(() => { e.target.textContent = 'Copy link'; }, 1800);
   });
   $('.twin').addEventListener('toggle', () => showTwin(opts.endpoint, opts.body()));
+  // The JSON panel covers the stage: a click outside it closes it.
+  document.addEventListener('click', (e) => {
+    if ($('.twin').open && !e.target.closest('.twin')) $('.twin').open = false;
+  });
   document.addEventListener('keydown', (e) => {
     if (ownsKey(e.target, e.key)) return;
+    if (e.key === 'Escape' && $('.twin').open) { $('.twin').open = false; return; }
     if (e.key === 'Escape') opts.unpin();
     if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.metaKey && !e.altKey) togglePresent();
   });

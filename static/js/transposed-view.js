@@ -196,8 +196,9 @@ export class TransposedStage {
     const adds = scene.written.map(({ t, k }) => `${cellName(t[1], t[2])} += ${fmtFactor(step.value)}·${fmtFactor(this.weight(step, k))} = ${fmt(step.amounts[k])}`);
     const cropped = step.cropped.filter(Boolean).length;
     lines.replaceChildren(p('eq eq-adds', adds.join(',  ') || 'every amount falls on the cropped border'),
-      p('eq-note-line', `The output now holds the sum of the first ${scene.index + 1} copies`
-        + ` (A1 … A${scene.index + 1})${cropped ? `; ${cropped} amount(s) fell on the border the padding crops` : ''}.`));
+      p('eq-note-line', `${scene.index === 0 ? 'The output now holds the first copy (A1)'
+        : `The output now holds the sum of the first ${scene.index + 1} copies (A1 … A${scene.index + 1})`}`
+        + `${cropped ? `; ${cropped} amount(s) fell on the border the padding crops` : ''}.`));
   }
 
   weight(step, k) {

@@ -403,3 +403,17 @@ def test_shortcuts_work_after_ticking_a_box_or_moving_a_slider(lab: Page) -> Non
     lab.locator('[data-player="speed"]').focus()
     lab.keyboard.press(" ")  # a slider does not use Space: it plays
     expect(lab.locator("[data-player=toggle]")).to_have_text("Pause")
+
+
+def test_the_json_panel_closes_with_esc_or_a_click_outside(lab: Page) -> None:
+    load_example(lab, "stride-3")
+    twin = lab.locator("details.twin")
+    lab.click("details.twin summary")
+    expect(twin).to_have_attribute("open", "")
+    expect(lab.locator('[data-twin="body"]')).to_contain_text('"stride"')
+    lab.keyboard.press("Escape")
+    expect(twin).not_to_have_attribute("open", "")
+    lab.click("details.twin summary")
+    expect(twin).to_have_attribute("open", "")
+    lab.locator("body").click(position={"x": 5, "y": 400})
+    expect(twin).not_to_have_attribute("open", "")
