@@ -201,12 +201,12 @@ def _unpool_body(request: MaxUnpool2dRequest) -> bytes:
     default = (f"(H − 1)·s + k − 2p = ({h} − 1)·{s[0]} + {k_size[0]} − 2·{p[0]} = "
                f"{result.default_size[0]} rows and ({w} − 1)·{s[1]} + {k_size[1]} − "
                f"2·{p[1]} = {result.default_size[1]} columns")
-    size = tuple(result.output_size)
+    out_h, out_w = result.output_size
     explanation = (
-        f"Output size per axis: {default}" if size == tuple(result.default_size) else
-        f"Output size {size[0]} × {size[1]}, as output_size asks (the default would be "
+        f"Output size per axis: {default}" if (out_h, out_w) == tuple(result.default_size) else
+        f"Output size {out_h} × {out_w}, as output_size asks (the default would be "
         f"{default})")
-    explanation += (f"; each value goes to the flat position row·{size[1]} + col its index "
+    explanation += (f"; each value goes to the flat position row·{out_w} + col its index "
                     f"names, every other cell is 0.")
     body = {
         "output": lists(_shaped(result.output, rank), _whole(result.output)),
