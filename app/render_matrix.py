@@ -170,7 +170,6 @@ def _kernel_steps(back: Conv2dBackward, trace: bool | TracePage, as_int: bool
 
 def _full_convolution(back: Conv2dBackward, trace: bool | TracePage) -> dict[str, Any]:
     conv = conv2d_with_output(full_convolution(back), back.grad_padded)
-    _span("full_convolution_trace", trace, conv.n_steps, 1)
     as_int = conv_exact(conv)
     body = conv_result(conv, as_int)
     (top, _), (left, _) = conv.index_map.padding
