@@ -211,7 +211,7 @@ def mixed_scenarios(host: str, port: int) -> list[Scenario]:
     """The lecture-hall mix, with the exercise routes when the server has them."""
     paths = fetch(host, port, "GET", "/openapi.json")["paths"]
     page = fetch(host, port, "GET", "/").decode()
-    assets = [a for a in ("/static/css/lab.css", "/static/js/lab.js") if a in page]
+    assets = [a for a in ("/static/css/base.css", "/static/js/views/lab/main.js") if a in page]
     scenarios = [
         # Weights: each student loads the page once, then edits (a traced conv per edit),
         # generates a worksheet now and then, and checks answers more often.

@@ -167,9 +167,9 @@ def test_the_dockerfile_installs_and_starts_a_working_server(tmp_path: Path) -> 
         status, body = get(base + "/api/health")
         assert status == 200 and json.loads(body)["status"] == "ok"
         status, page = get(base + "/")
-        assert status == 200 and b"convviz" in page and b"/static/css/lab.css" in page
-        status, css = get(base + "/static/css/lab.css")
-        assert status == 200 and css == (ROOT / "static" / "css" / "lab.css").read_bytes()
+        assert status == 200 and b"convviz" in page and b"/static/css/base.css" in page
+        status, css = get(base + "/static/css/base.css")
+        assert status == 200 and css == (ROOT / "static" / "css" / "base.css").read_bytes()
         status, plotly = get(base + "/static/vendor/plotly.min.js")
         assert status == 200 and len(plotly) > 1_000_000
         checked = subprocess.run(health, env=env, cwd=elsewhere, timeout=30)

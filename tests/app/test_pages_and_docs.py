@@ -93,6 +93,6 @@ def test_pages_link_assets_by_root_relative_urls(client: TestClient, path: str) 
     from the page's own origin, and a rendered page can be served to every client."""
     html = client.get(path, headers={"host": "lecture.example:8443"}).text
     assert "lecture.example" not in html and "http://" not in html
-    assert 'href="/static/css/lab.css"' in html
+    assert 'href="/static/css/base.css"' in html
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
         assert client.get(asset).status_code == 200, asset

@@ -64,7 +64,7 @@ def assert_strict(response: Any) -> None:
     ("GET", "/", None, 200),
     ("GET", "/api/health", None, 200),
     ("GET", "/openapi.json", None, 200),
-    ("GET", "/static/css/lab.css", None, 200),
+    ("GET", "/static/css/base.css", None, 200),
     ("GET", "/static/vendor/plotly.min.js", None, 200),
     ("POST", "/api/conv2d", {"input": [[1]], "kernel": [[1]]}, 200),
     ("POST", "/api/conv2d", {"input": [[1]]}, 422),
@@ -272,7 +272,7 @@ def test_static_paths_cannot_leave_their_folders(server: Server, target: str) ->
 
 
 def test_static_files_are_still_served(server: Server) -> None:
-    status, body = raw_get(server, "/static/css/lab.css")
+    status, body = raw_get(server, "/static/css/base.css")
     assert status == 200 and b"{" in body
     status, body = raw_get(server, "/static/vendor/plotly.min.js")
     assert status == 200 and len(body) > 1_000_000
@@ -283,19 +283,20 @@ def test_static_files_are_still_served(server: Server) -> None:
 def test_static_files_come_from_memory_with_etag_gzip_and_head(client: TestClient) -> None:
     from app.paths import STATIC
 
-    on_disk = (STATIC / "css" / "lab.css").read_bytes()
-    first = client.get("/static/css/lab.css", headers={"accept-encoding": "gzip"})
+    on_disk = (STATIC / "css" / "base.css").read_bytes()
+    first = client.get("/static/css/base.css", headers={"accept-encoding": "gzip"})
     assert first.status_code == 200 and first.content == on_disk
     assert first.headers["content-encoding"] == "gzip"
     assert first.headers["content-type"] == "text/css; charset=utf-8"
     assert int(first.headers["content-length"]) < len(on_disk) / 2
-    again = client.get("/static/css/lab.css", headers={"if-none-match": first.headers["etag"]})
+    again = client.get("/static/css/base.css", headers={"if-none-match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
-    head = client.head("/static/js/lab.js", headers={"accept-encoding": "identity"})
+    head = client.head("/static/js/views/lab/main.js", headers={"accept-encoding": "identity"})
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-type"] == "text/javascript; charset=utf-8"
-    assert int(head.headers["content-length"]) == (STATIC / "js" / "lab.js").stat().st_size
-    post = client.post("/static/js/lab.js")
+    lab_js = STATIC / "js" / "views" / "lab" / "main.js"
+    assert int(head.headers["content-length"]) == lab_js.stat().st_size
+    post = client.post("/static/js/views/lab/main.js")
     assert post.status_code == 405 and post.json()["detail"][0]["type"] == "http_405"
     assert client.get("/static/js").status_code == 404
     assert client.get("/static/").status_code == 404

@@ -1,0 +1,143 @@
+// The grid renderer: a (rows × cols) block of cells built once per shape;
+// afterwards values, classes and small labels are patched in place.
+
+import { fmt } from './numbers.js';
+import { colour, darkFill } from './colors.js';
+
+export class Grid {
+  /**
+   * @param {HTMLElement} parent where the grid goes
+   * @param {number} rows
+   * @param {number} cols
+   * @param {{caption?: string, kind: string, channel?: number}} opts
+   */
+  constructor(parent, rows, cols, opts) {
+    this.rows = rows;
+    this.cols = cols;
+    this.marks = new Map();
+    this.labelled = [];
+    this.figure = document.createElement('figure');
+    this.figure.className = `grid-figure grid-${opts.kind}`;
+    if (opts.caption) {
+      const cap = document.createElement('figcaption');
+      cap.textContent = opts.caption;
+      this.figure.append(cap);
+      this.caption = cap;
+    }
+    this.el = document.createElement('div');
+    this.el.className = 'grid';
+    this.el.dataset.kind = opts.kind;
+    this.el.dataset.ch = String(opts.channel ?? 0);
+    this.el.style.setProperty('--cols', String(cols));
+    this.el.style.setProperty('--rows', String(rows));
+    this.cells = [];
+    const frag = document.createDocumentFragment();
+    for (let r = 0; r < rows; r += 1) {
+      const row = [];
+      for (let c = 0; c < cols; c += 1) {
+        const cell = document.createElement('div');
+        cell.className = 'cell';
+        cell.dataset.r = String(r);
+        cell.dataset.c = String(c);
+        const v = document.createElement('span');
+        v.className = 'v';
+        const k = document.createElement('span');
+        k.className = 'k';
+        cell.append(v, k);
+        frag.append(cell);
+        row.push(cell);
+      }
+      this.cells.push(row);
+    }
+    this.box = document.createElement('div');
+    this.box.className = 'box';
+    this.box.hidden = true;
+    frag.append(this.box);
+    this.el.append(frag);
+    this.figure.append(this.el);
+    parent.append(this.figure);
+  }
+
+  fits(rows, cols) { return rows === this.rows && cols === this.cols; }
+
+  /** Write every value (2-D array) and its fill colour on a ±scale. */
+  setValues(values, scale) {
+    for (let r = 0; r < this.rows; r += 1) {
+      for (let c = 0; c < this.cols; c += 1) {
+        const cell = this.cells[r][c];
+        const value = values[r][c];
+        writeCell(cell, fmt(value));
+        cell.style.setProperty('--fill', colour(value, scale));
+        cell.classList.toggle('ink-light', darkFill(value, scale));
+      }
+    }
+  }
+
+  /** Give class `cls` to exactly these cells ([r, c] pairs), taking it from the rest. */
+  mark(cls, positions) {
+    const old = this.marks.get(cls) || [];
+    for (const cell of old) cell.classList.remove(cls);
+    const now = [];
+    for (const [r, c] of positions) {
+      const cell = this.cells[r]?.[c];
+      if (cell) { cell.classList.add(cls); now.push(cell); }
+    }
+    this.marks.set(cls, now);
+  }
+
+  /** Small labels in the corner of cells ([r, c, text] triples); others cleared. */
+  label(triples) {
+    for (const cell of this.labelled) cell.lastChild.textContent = '';
+    this.labelled = [];
+    for (const [r, c, text] of triples) {
+      const cell = this.cells[r]?.[c];
+      if (cell) { cell.lastChild.textContent = text; this.labelled.push(cell); }
+    }
+  }
+
+  /** Outline rows r0…r1, cols c0…c1 (inclusive); null hides it. */
+  frame(area) {
+    if (!area) { this.box.hidden = true; return; }
+    this.box.hidden = false;
+    this.box.style.gridRow = `${area[0] + 1} / ${area[1] + 2}`;
+    this.box.style.gridColumn = `${area[2] + 1} / ${area[3] + 2}`;
+  }
+
+  remove() { this.figure.remove(); }
+}
+
+/** Put `text` in a cell; a long one is set smaller to fit (base.css reads --len). */
+export function writeCell(cell, text) {
+  const v = cell.firstChild;
+  v.textContent = text;
+  if (text.length > 3) v.style.setProperty('--len', String(text.length));
+  else v.style.removeProperty('--len');
+}
+
+/** Cells of whole rows and columns (for shading), as [r, c] pairs. */
+export function linesOf(rows, cols, rowList, colList) {
+  const out = [];
+  for (const r of rowList) for (let c = 0; c < cols; c += 1) out.push([r, c]);
+  for (const c of colList) for (let r = 0; r < rows; r += 1) out.push([r, c]);
+  return out;
+}
+
+/**
+ * Hover and click on the cells of the grids under `root`: `focusAt(node)` names the focus
+ * a cell stands for (or null); leaving the cells reports null. One wiring for every view.
+ */
+export function linkCells(root, focusAt, onFocus, onPick) {
+  root.addEventListener('pointerover', (e) => { const f = focusAt(e.target); if (f) onFocus(f); });
+  root.addEventListener('pointerout', (e) => {
+    if (e.target.closest('.grid .cell') && !focusAt(e.relatedTarget)) onFocus(null);
+  });
+  root.addEventListener('click', (e) => { const f = focusAt(e.target); if (f) onPick(f); });
+}
+
+/** Bounding box [r0, r1, c0, c1] of [r, c] positions, or null. */
+export function boxOf(cells) {
+  if (!cells.length) return null;
+  const rows = cells.map((p) => p[0]);
+  const cols = cells.map((p) => p[1]);
+  return [Math.min(...rows), Math.max(...rows), Math.min(...cols), Math.max(...cols)];
+}

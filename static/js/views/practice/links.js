@@ -1,0 +1,120 @@
+// "Watch it animated": from an exercise (and its solution) to the URL of the
+// view that shows that very case. Only views listed in the navigation bar (the
+// server's VIEWS) are linked; a type whose view is missing gets no link.
+
+import * as api from '../../core/api.js';
+import { defaults, encode } from '../../core/url-state.js';
+
+const byName = (ex) => Object.fromEntries(ex.givens.map((g) => [g.name, g.value]));
+const pair = (v, fallback) => {
+  const p = v === undefined ? fallback : v;
+  return (Array.isArray(p) ? p : [p, p]).map(String);
+};
+const cellsOf = (m) => m.map((row) => row.map(String));
+const filled = ([h, w], text) => Array.from({ length: h }, () => Array(w).fill(text));
+
+/** The lab's state for a conv2d case: input (H, W) or (C, H, W); kernel (kH, kW) or (C, kH, kW). */
+function labState(g, { input, kernel, padding, flip = false, step = 0 }) {
+  const state = defaults();
+  state.input = Array.isArray(input[0][0]) ? input.map(cellsOf) : [cellsOf(input)];
+  state.kernel = [Array.isArray(kernel[0][0]) ? kernel.map(cellsOf) : [cellsOf(kernel)]];
+  state.stride = pair(g.stride, 1);
+  state.paddingKind = 'custom';
+  state.padding = pair(padding ?? g.padding, 0);
+  state.dilation = pair(g.dilation, 1);
+  if (g.bias !== undefined && g.bias !== 0) state.bias = [String(g.bias)];
+  state.flip = flip;
+  state.step = String(step);
+  return state;
+}
+
+/** The lab's trace step of output cell (r, c): asks the server for the output width. */
+async function stepOf(g, input, kernel, [r, c]) {
+  const hw = (m) => (Array.isArray(m[0][0]) ? [m[0].length, m[0][0].length] : [m.length, m[0].length]);
+  const { output_size: size } = await api.shape({
+    op: 'conv2d', input_size: hw(input), kernel_size: hw(kernel),
+    stride: g.stride ?? 1, padding: g.padding ?? 0, dilation: g.dilation ?? 1,
+  });
+  return r * size[1] + c;
+}
+
+const lab = (state) => `/${encode(state)}`;
+
+/** Each type's links: [{href, text}], for views at `/` (the lab). */
+const BUILDERS = {
+  async 'conv-cell'(ex, sol, g) {
+    const step = await stepOf(g, g.input, g.kernel, g.cell);
+    return [{ view: '/', href: lab(labState(g, { input: g.input, kernel: g.kernel, step })),
+      text: `watch it animated (${ex.answer_name} in the lab)` }];
+  },
+  async 'conv-output'(ex, sol, g) {
+    return [{ view: '/', href: lab(labState(g, { input: g.input, kernel: g.kernel })),
+      text: 'watch it animated (the lab)' }];
+  },
+  async 'true-conv'(ex, sol, g) {
+    const step = await stepOf(g, g.input, g.kernel, g.cell);
+    return [false, true].map((flip) => ({
+      view: '/', href: lab(labState(g, { input: g.input, kernel: g.kernel, flip, step })),
+      text: `watch it animated: ${flip ? 'true convolution' : 'cross-correlation'}` }));
+  },
+  // Sizes only: an input of ones under a kernel of ones shows every window,
+  // and each output cell counts the taps that land on the input.
+  async 'conv-size'(ex, sol, g) {
+    const shape = { input: filled(g.input_size, '1'), kernel: filled(g.kernel_size, '1') };
+    return [{ view: '/', href: lab(labState(g, shape)), text: 'watch it animated (the lab)' }];
+  },
+  async 'same-padding'(ex, sol, g) {
+    const shape = { input: filled(g.input_size, '1'), kernel: filled(g.kernel_size, '1'),
+      padding: sol.answer };
+    return [{ view: '/', href: lab(labState(g, shape)),
+      text: 'watch it animated (the lab, with this padding)' }];
+  },
+};
+
+// The matrix and backward pages read the lab's parameters (core/url-state.js),
+// the backward page also the output gradient (grad=, the lab's matrix codec).
+const matrixLink = (view, g, input, text, step = 0) => ({ view,
+  href: `${view}${encode(labState(g, { input, kernel: g.kernel, flip: Boolean(g.flip_kernel), step }))}`,
+  text });
+const grid = (m) => m.map((row) => row.join(',')).join(';');
+
+/** The transposed page's own table (views/transposed/main.js): numbers only, so plain text is safe. */
+function transposedLink(g, input, kernel) {
+  const pairText = (v, d) => pair(v, d).join(',');
+  const parts = [`input=${grid(input)}`, `kernel=${grid(kernel)}`,
+    `stride=${pairText(g.stride, 1)}`, `padding=${pairText(g.padding, 0)}`,
+    `outpad=${pairText(g.output_padding, 0)}`, `dilation=${pairText(g.dilation, 1)}`];
+  if (g.bias !== undefined && g.bias !== 0) parts.push(`bias=${g.bias}`);
+  return [{ view: '/transposed', href: `/transposed?${parts.join('&')}`,
+    text: 'watch it animated (transposed convolution)' }];
+}
+
+Object.assign(BUILDERS, {
+  async 'c-row'(ex, sol, g) {
+    return [matrixLink('/matrix', g, filled(g.input_size, '1'), 'see it as a matrix', g.row)];
+  },
+  async 'im2col-row'(ex, sol, g) { return [matrixLink('/matrix', g, g.input, 'see it as a matrix')]; },
+  async 'backward-dx'(ex, sol, g) {
+    const link = matrixLink('/backward', g, g.input, 'watch the backward pass');
+    link.href += `&grad=${grid(g.grad_output)}`;
+    return [link];
+  },
+  async 'backward-dw'(ex, sol, g) { return BUILDERS['backward-dx'](ex, sol, g); },
+  async 'transposed-output'(ex, sol, g) { return transposedLink(g, g.input, g.kernel); },
+  async 'transposed-size'(ex, sol, g) {
+    return transposedLink(g, filled(g.input_size, '1'), filled(g.kernel_size, '1'));
+  },
+});
+
+/** The views the server has (the navigation bar lists them). */
+export function availableViews(doc = document) {
+  return new Set([...doc.querySelectorAll('.views a')].map((a) => a.getAttribute('href')));
+}
+
+/** Links into the animated views for this exercise; [] when its view does not exist yet. */
+export async function animatedLinks(ex, sol, views) {
+  const build = BUILDERS[ex.type];
+  if (!build) return [];
+  const links = await build(ex, sol, byName(ex));
+  return links.filter((l) => views.has(l.view));
+}
