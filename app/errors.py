@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import workload
 from app.limits import LimitExceeded
 from app.schemas.common import UNION_TAGS
 from engine.errors import InputError
@@ -85,8 +86,14 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
                         status_code=exc.status_code, headers=exc.headers)
 
 
+async def _busy(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(error_body([], workload.busy_message(str(exc)), "busy"),
+                        status_code=503, headers={"retry-after": str(workload.RETRY_AFTER_S)})
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(LimitExceeded, _limit)
+    app.add_exception_handler(workload.Busy, _busy)

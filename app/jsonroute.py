@@ -28,6 +28,9 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from app import workload
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -70,6 +73,8 @@ def lean_handler(route: APIRoute) -> Handler | None:
                 values[key] = adapter.validate_python(request.path_params[alias])
             except ValidationError as exc:
                 errors += _located(exc, "path", alias)
+        if _large(request):  # its parse alone is heavy: wait for a slot first
+            await workload.reserve()
         body = await request.body()
         if body.startswith(_BOM):  # allowed, and ignored, by RFC 8259
             body = body[len(_BOM):]
@@ -77,7 +82,10 @@ def lean_handler(route: APIRoute) -> Handler | None:
             errors += _MISSING
         else:
             try:
-                values[name] = body_adapter.validate_json(body)
+                if len(body) > workload.LIGHT_BODY_BYTES:  # off the event loop
+                    values[name] = await run_in_threadpool(body_adapter.validate_json, body)
+                else:
+                    values[name] = body_adapter.validate_json(body)
             except ValidationError as exc:
                 errors += _located(exc, "body")
         if errors:  # all of them at once, path first, as FastAPI reports them
@@ -86,6 +94,14 @@ def lean_handler(route: APIRoute) -> Handler | None:
         return response
 
     return handler
+
+
+def _large(request: Request) -> bool:
+    """A body declared over ``LIGHT_BODY_BYTES``, or of unknown length (chunked)."""
+    length = request.headers.get("content-length")
+    if length is None:
+        return "transfer-encoding" in request.headers
+    return not length.isdigit() or int(length) > workload.LIGHT_BODY_BYTES
 
 
 def _located(exc: ValidationError, *where: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 
+from app import workload
 from engine.conv import Conv2dPlan
 
 
@@ -34,6 +35,9 @@ class Limits:
     max_trace_products: int = 1_048_576
     max_matrix_entries: int = 1_048_576
     max_dense_matrix_cells: int = 65_536
+    # Per worker: large requests computed at once, and waiting for their turn (app/workload.py).
+    max_heavy_requests: int = 1
+    max_queued_requests: int = 16
 
 
 def _from_env() -> Limits:
@@ -83,6 +87,16 @@ def check_conv2d(plan: Conv2dPlan) -> None:
            "max_multiply_adds")
     _check("input", "the im2col matrix's cell count", plan.im2col_size,
            LIMITS.max_im2col_cells, "max_im2col_cells")
+    workload.charge(work=plan.multiply_adds, cells=conv2d_cells(plan))
+
+
+def conv2d_cells(plan: Conv2dPlan) -> int:
+    """Numbers a convolution's response holds besides its trace: input, padded input,
+    output, kernel."""
+    c, h, w = plan.input.shape
+    ph, pw = plan.padded_size
+    ho, wo = plan.output_size
+    return int(c * h * w + c * ph * pw + plan.kernel.shape[0] * ho * wo + plan.kernel.size)
 
 
 def trace_page_limit(requested: int, products_per_step: int) -> int:
@@ -102,6 +116,7 @@ def check_sizes(field: str, *, input_cells: int, output_cells: int, work: int,
            "max_output_cells")
     _check(field, "the multiply-add count", work, LIMITS.max_multiply_adds,
            "max_multiply_adds")
+    workload.charge(work=work, cells=input_cells + output_cells)
 
 
 def check_windows(field: str, cells: int) -> None:

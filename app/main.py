@@ -26,6 +26,7 @@ from app.paths import STATIC
 from app.routers import api, exercises, matrix, pages, pool, transposed
 from app.security import SecurityHeaders
 from app.staticfiles import MemoryStaticFiles
+from app.workload import WorkloadMiddleware
 
 _OFFLINE = Path(fastapi_offline.__file__).parent / "static"
 # Third-party assets served from installed packages: lecture halls have no internet.
@@ -124,6 +125,7 @@ def create_app() -> FastAPI:
     if origins:  # CORS is off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["content-type"])
+    app.add_middleware(WorkloadMiddleware)  # a ticket per request, its slot freed at the end
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(BodyLimit, max_bytes=LIMITS.max_body_bytes)
     app.add_middleware(SecurityHeaders)  # outermost: refusals (413, CORS preflight) get them too

@@ -6,15 +6,15 @@ same wherever it appears (the equivalent convolution of a transposed one, say).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 import orjson
 
+from app import workload
 from app.limits import trace_page_limit
 from app.schemas.common import TracePage
 from app.serialize import exact_integers, lists, pair_lists, shared_rows
+from engine.cache import ByteCache, MiB
 from engine.conv import Conv2dResult, ConvTrace, conv2d_trace
 from engine.errors import InputError
 
@@ -26,7 +26,9 @@ def page(trace: bool | TracePage, total: int, items_per_step: int) -> tuple[int,
     if trace is False:
         return None
     spec = trace if isinstance(trace, TracePage) else _WHOLE
-    return spec.start, trace_page_limit(spec.limit, items_per_step)
+    limit = trace_page_limit(spec.limit, items_per_step)
+    workload.charge(cells=max(0, min(limit, total - spec.start)) * max(1, items_per_step))
+    return spec.start, limit
 
 
 def trace_info(start: int, count: int, total: int) -> dict[str, Any]:
@@ -84,9 +86,8 @@ def conv_trace(result: Conv2dResult, trace: bool | TracePage, as_int: bool,
 # (out, window, padding flags) depend on the geometry alone, so small pages keep them as
 # pre-serialized JSON. Large pages are built afresh (they would crowd the cache).
 _CACHED_STEPS = 1024
-_CACHE_SIZE = 128
-_positions: OrderedDict[tuple[Any, ...], tuple[list[Any], list[Any], list[Any]]] = OrderedDict()
-_positions_lock = threading.Lock()
+_POSITIONS: ByteCache[tuple[list[Any], list[Any], list[Any]]] = ByteCache(
+    64 * MiB, max_entry_bytes=8 * MiB)  # by bytes: a long kernel's page is megabytes
 
 
 def _position_lists(trace: ConvTrace, padded_width: int) -> tuple[Any, Any, Any]:
@@ -97,19 +98,14 @@ def _position_lists(trace: ConvTrace, padded_width: int) -> tuple[Any, Any, Any]
 
 def _cached_positions(key: tuple[Any, ...], trace: ConvTrace, padded_width: int
                       ) -> tuple[list[Any], list[Any], list[Any]]:
-    with _positions_lock:
-        found = _positions.get(key)
-        if found is not None:
-            _positions.move_to_end(key)
-            return found
-    out, window, padding = (
-        [orjson.Fragment(orjson.dumps(v)) for v in column]
-        for column in _position_lists(trace, padded_width))
-    with _positions_lock:
-        _positions[key] = (out, window, padding)
-        if len(_positions) > _CACHE_SIZE:
-            _positions.popitem(last=False)
-    return out, window, padding
+    found = _POSITIONS.get(key)
+    if found is not None:
+        return found
+    serialized = [[orjson.dumps(v) for v in column]
+                  for column in _position_lists(trace, padded_width)]
+    size = sum(len(b) + 64 for column in serialized for b in column)  # bytes and Fragment
+    out, window, padding = ([orjson.Fragment(b) for b in column] for column in serialized)
+    return _POSITIONS.put(key, (out, window, padding), size)
 
 
 def conv_steps(trace: ConvTrace, as_int: bool, padded_width: int,

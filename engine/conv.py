@@ -7,7 +7,6 @@ index map, as NumPy columns, so a page of the trace costs one gather.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.cache import ByteCache, MiB
 from engine.errors import InputError
 from engine.geometry import AxisArithmetic, conv_axis
 from engine.indexmap import IndexMap, build_index_map
@@ -284,9 +284,14 @@ def _trace_positions(imap: IndexMap, start: int, stop: int, c_out: int, per_grou
     into the padded input (C_in, H_pad, W_pad) of every value read (n, G, T); padding
     flags (n, T). Read-only, and kept for small pages: a lecture steps through the same
     geometry again and again."""
-    if stop - start <= 1024:
-        return _cached_trace_positions(imap, start, stop, c_out, per_group, groups)
-    return _positions_of_steps(imap, start, stop, c_out, per_group, groups)
+    if stop - start > 1024:
+        return _positions_of_steps(imap, start, stop, c_out, per_group, groups)
+    key = (imap.geometry, start, stop, c_out, per_group, groups)
+    found = _POSITIONS.get(key)
+    if found is None:
+        found = _POSITIONS.put(key, _positions_of_steps(imap, start, stop, c_out, per_group,
+                                                        groups))
+    return found
 
 
 def _positions_of_steps(imap: IndexMap, start: int, stop: int, c_out: int, per_group: int,
@@ -308,7 +313,8 @@ def _positions_of_steps(imap: IndexMap, start: int, stop: int, c_out: int, per_g
     return arrays
 
 
-_cached_trace_positions = functools.lru_cache(maxsize=256)(_positions_of_steps)
+# Bounded by bytes: a page of a long kernel's trace is megabytes (engine/cache.py).
+_POSITIONS: ByteCache[tuple[NDArray[Any], ...]] = ByteCache(64 * MiB, max_entry_bytes=8 * MiB)
 
 
 def conv2d_trace(result: Conv2dResult, *, start: int = 0, limit: int | None = None

@@ -11,12 +11,12 @@ lecture decks' notation (m input, f filter, β padding, s stride, d dilation).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from engine.cache import MiB, byte_cached
 from engine.errors import InputError
 
 
@@ -104,7 +104,7 @@ def effective_kernel_size(kernel_size: int, dilation: int) -> int:
     return (kernel_size - 1) * dilation + 1
 
 
-@functools.lru_cache(maxsize=4096)  # pure and frozen: a lecture repeats geometries
+@byte_cached(4 * MiB)  # pure and frozen: a lecture repeats geometries
 def conv_axis(axis: str, *, input_size: int, kernel_size: int, stride: int,
               padding: tuple[int, int], dilation: int, op: str = "conv2d") -> AxisArithmetic:
     """Output size of a convolution along one axis (Relationships 1–6 and 15).
@@ -190,7 +190,7 @@ def _transposed_relationship(kernel_size: int, stride: int, padding: int,
     return 12 if padding == 0 else 13
 
 
-@functools.lru_cache(maxsize=4096)  # pure and frozen: a lecture repeats geometries
+@byte_cached(4 * MiB)  # pure and frozen: a lecture repeats geometries
 def transposed_axis(axis: str, *, input_size: int, kernel_size: int, stride: int,
                     padding: int, dilation: int, output_padding: int) -> AxisArithmetic:
     """Output size of a transposed convolution along one axis (Relationships 8–14).
@@ -245,7 +245,7 @@ def transposed_axis(axis: str, *, input_size: int, kernel_size: int, stride: int
     )
 
 
-@functools.lru_cache(maxsize=4096)  # pure and frozen: a lecture repeats geometries
+@byte_cached(4 * MiB)  # pure and frozen: a lecture repeats geometries
 def pool_axis(axis: str, *, input_size: int, kernel_size: int, stride: int, padding: int,
               dilation: int, ceil_mode: bool) -> AxisArithmetic:
     """Output size of pooling along one axis (Relationship 7, PyTorch's padding rules).

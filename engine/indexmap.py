@@ -9,12 +9,12 @@ input row/column a padded one copies (-1 for a zero of ``zeros`` padding).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from engine.cache import MiB, byte_cached
 from engine.primitives import PaddingMode, Pair, padding_source
 
 
@@ -36,6 +36,13 @@ class IndexMap:
     cols: NDArray[np.intp]
     row_source: NDArray[np.intp]
     col_source: NDArray[np.intp]
+
+    @property
+    def geometry(self) -> tuple[Pair, Pair, Pair, Pair, tuple[Pair, Pair], Pair]:
+        """What fixes every position of the map (the padding mode changes only what a
+        padded position copies, not where it is)."""
+        return (self.input_size, self.kernel_size, self.stride, self.dilation, self.padding,
+                self.output_size)
 
     @property
     def padded_size(self) -> Pair:
@@ -62,7 +69,7 @@ class IndexMap:
         return (rows < top) | (rows >= top + h) | (cols < left) | (cols >= left + w)
 
 
-@functools.lru_cache(maxsize=1024)  # pure, and its arrays are read-only: shared per geometry
+@byte_cached(32 * MiB, max_entry_bytes=4 * MiB)  # pure, read-only arrays: one per geometry
 def build_index_map(*, input_size: Pair, kernel_size: Pair, stride: Pair, dilation: Pair,
                     padding: tuple[Pair, Pair], output_size: Pair,
                     padding_mode: PaddingMode = "zeros") -> IndexMap:

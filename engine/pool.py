@@ -227,6 +227,31 @@ def max_unpool2d(input: Any, indices: Any, *, kernel_size: IntPair,
     >>> max_unpool2d([[5, 8]], [[1, 6]], kernel_size=2).output[0].tolist()
     [[0.0, 5.0, 0.0, 0.0], [0.0, 0.0, 8.0, 0.0]]
     """
+    return run_max_unpool2d(plan_max_unpool2d(input, indices, kernel_size=kernel_size,
+                                              stride=stride, padding=padding,
+                                              output_size=output_size))
+
+
+@dataclass(frozen=True)
+class Unpool2dPlan:
+    """A checked unpooling, not computed yet: its sizes are known, nothing big is allocated
+    (the output is ``channels·output_size`` cells, which may be far more than the input)."""
+
+    input: NDArray[np.float64]  # (C, H, W)
+    indices: NDArray[np.float64]  # (C, H, W), whole numbers within the output
+    output_size: tuple[int, int]
+    default_size: tuple[int, int]
+    input_rank: int
+
+    @property
+    def output_cells(self) -> int:
+        return int(self.input.shape[0]) * self.output_size[0] * self.output_size[1]
+
+
+def plan_max_unpool2d(input: Any, indices: Any, *, kernel_size: IntPair,
+                      stride: IntPair | None = None, padding: IntPair = 0,
+                      output_size: IntPair | None = None) -> Unpool2dPlan:
+    """Check an unpooling and fix its output size, allocating nothing output-sized."""
     x = as_matrix(input, "input", ranks=(2, 3))
     x3 = x[None] if x.ndim == 2 else x
     idx = as_matrix(indices, "indices", ranks=(2, 3))
@@ -239,7 +264,7 @@ def max_unpool2d(input: Any, indices: Any, *, kernel_size: IntPair,
     k = as_pair(kernel_size, "kernel_size", minimum=1)
     s = as_pair(stride if stride is not None else k, "stride", minimum=1)
     p = as_pair(padding, "padding", minimum=0)
-    c, h, w = x3.shape
+    _, h, w = x3.shape
     default = ((h - 1) * s[0] + k[0] - 2 * p[0], (w - 1) * s[1] + k[1] - 2 * p[1])
     if output_size is None:
         size = default
@@ -258,13 +283,24 @@ def max_unpool2d(input: Any, indices: Any, *, kernel_size: IntPair,
         where = [int(v) for v in np.argwhere(bad)[0]]
         raise InputError("indices", f"{idx3[tuple(where)]:.0f} at {where} is outside the "
                          f"{size[0]}×{size[1]} = {cells} output cells")
-    targets = idx3.astype(np.int64)
+    return Unpool2dPlan(input=x3, indices=idx3, output_size=size, default_size=default,
+                        input_rank=x.ndim)
+
+
+def run_max_unpool2d(plan: Unpool2dPlan) -> Unpool2dResult:
+    """Scatter the values of a planned unpooling to their remembered positions."""
+    x3 = plan.input
+    c = x3.shape[0]
+    cells = plan.output_size[0] * plan.output_size[1]
+    targets = plan.indices.astype(np.int64)
     flat = (np.arange(c)[:, None, None] * cells + targets).ravel()
     out = np.zeros(c * cells)
     out[flat] = x3.ravel()  # repeated targets: the last write wins
+    # Which writes a later one overwrote: the last writer of each target, read back.
     last = np.zeros(c * cells, dtype=np.int64)
     last[flat] = np.arange(flat.size)
     overwritten = (last[flat] != np.arange(flat.size)).reshape(x3.shape)
-    return Unpool2dResult(output=out.reshape(c, *size), input=x3, targets=targets,
-                          overwritten=overwritten, output_size=size,
-                          default_size=default, input_rank=x.ndim)
+    return Unpool2dResult(output=out.reshape(c, *plan.output_size), input=x3,
+                          targets=targets, overwritten=overwritten,
+                          output_size=plan.output_size, default_size=plan.default_size,
+                          input_rank=plan.input_rank)

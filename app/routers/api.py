@@ -6,7 +6,7 @@ import orjson
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
-from app import __version__
+from app import __version__, workload
 from app.jsonroute import JsonBodyRoute
 from app.limits import LIMITS, check_conv2d
 from app.render import conv_exact, conv_result, conv_trace, page
@@ -26,9 +26,10 @@ router = APIRouter(prefix="/api", tags=["api"], route_class=JsonBodyRoute)
 # Routes are matched in the order declared, twice per request (FastAPI selects the
 # router, then the route): the busiest come first, after the liveness probe.
 
-# Requests costing more multiply-adds than this run in a worker thread, so
-# the event loop keeps answering small requests meanwhile (BLAS drops the GIL).
-_INLINE_WORK = 2_000_000
+# Requests costing more multiply-adds than this, or answering more cells than
+# app/workload.py calls light, run in a worker thread, so the event loop keeps
+# answering small requests meanwhile (BLAS drops the GIL).
+_INLINE_WORK = workload.LIGHT_WORK
 
 # A request whose whole trace fits in one page of at most this many steps gets its
 # output from the trace's own sums (one gather instead of im2col, a matrix product
@@ -56,11 +57,19 @@ async def conv2d(request: Conv2dRequest) -> Response:
         padding=request.padding, dilation=request.dilation, groups=request.groups,
         padding_mode=request.padding_mode, flip_kernel=request.flip_kernel)
     check_conv2d(plan)
-    if plan.multiply_adds > _INLINE_WORK:
-        body = await run_in_threadpool(_conv2d_body, plan, request.trace)
-    else:
+    page(request.trace, plan.n_steps, int(plan.kernel[0].size))  # charges the trace
+    ticket = workload.current()
+    if ticket is not None and not ticket.heavy:  # small work, small answer: no thread hop
+        ticket.inline = True
         body = _conv2d_body(plan, request.trace)
+    else:
+        body = await run_in_threadpool(_held, plan, request.trace)
     return Response(body, media_type="application/json")
+
+
+def _held(plan: Conv2dPlan, trace: bool | TracePage) -> bytes:
+    workload.charge()  # in this thread, wait for the slot the charges above asked for
+    return _conv2d_body(plan, trace)
 
 
 def _conv2d_body(plan: Conv2dPlan, trace: bool | TracePage) -> bytes:

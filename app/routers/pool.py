@@ -26,7 +26,14 @@ from app.serialize import exact_integers, gc_paused, lists
 from engine.errors import InputError
 from engine.geometry import pool_axis
 from engine.params import as_matrix
-from engine.pool import Pool2dResult, max_unpool2d, pool2d, pool2d_backward, pool2d_trace
+from engine.pool import (
+    Pool2dResult,
+    plan_max_unpool2d,
+    pool2d,
+    pool2d_backward,
+    pool2d_trace,
+    run_max_unpool2d,
+)
 from engine.primitives import as_pair
 
 router = APIRouter(prefix="/api", tags=["pooling"], route_class=JsonBodyRoute)
@@ -163,17 +170,14 @@ async def max_unpool2d_endpoint(request: MaxUnpool2dRequest) -> Response:
 
 
 def _unpool_body(request: MaxUnpool2dRequest) -> bytes:
-    if request.output_size is not None:
-        size = as_pair(request.output_size, "output_size", minimum=1)
-        check_sizes("output_size", input_cells=0, output_cells=size[0] * size[1], work=0,
-                    channels=1)
-    result = max_unpool2d(request.input, request.indices, kernel_size=request.kernel_size,
-                          stride=request.stride, padding=request.padding,
-                          output_size=request.output_size)
-    c = result.input.shape[0]
-    check_sizes("output_size", input_cells=result.input.size,
-                output_cells=c * result.output_size[0] * result.output_size[1],
-                work=result.input.size, channels=c)
+    plan = plan_max_unpool2d(request.input, request.indices, kernel_size=request.kernel_size,
+                             stride=request.stride, padding=request.padding,
+                             output_size=request.output_size)
+    c = plan.input.shape[0]
+    check_sizes("output_size" if request.output_size is not None else "kernel_size",
+                input_cells=plan.input.size, output_cells=plan.output_cells,
+                work=plan.input.size, channels=c)
+    result = run_max_unpool2d(plan)
     rank = result.input_rank
     total = result.input.size
     span = page(request.trace, total, 1)
