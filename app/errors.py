@@ -20,6 +20,7 @@ from app import workload
 from app.limits import LimitExceeded
 from app.schemas.common import UNION_TAGS
 from engine.errors import InputError
+from engine.exercises.ids import ExerciseIdError, parse_id
 
 
 def error_body(loc: list[Any], msg: str, type_: str) -> dict[str, Any]:
@@ -35,6 +36,16 @@ PATTERNS = {"exercise_id": "an exercise id: the form is <type>.<difficulty>.<see
                            "e.g. conv-output.2.12345.v1"}
 
 
+def _id_problem(text: str) -> str | None:
+    """What the engine says is wrong with an id the schema's pattern refused (which
+    part: a leading zero, a difficulty or seed out of range), if it says anything."""
+    try:
+        parse_id(text)
+    except ExerciseIdError as error:
+        return error.message
+    return None
+
+
 def _clean(error: dict[str, Any]) -> dict[str, Any]:
     loc = [part for part in error.get("loc", ()) if part not in UNION_TAGS]
     msg = str(error.get("msg", "invalid"))
@@ -45,7 +56,8 @@ def _clean(error: dict[str, Any]) -> dict[str, Any]:
     if len(loc) == 3 and loc[1] in PAIRS and loc[2] in (0, 1):
         field = f"{loc[1]} ({('height', 'width')[loc[2]]})"  # [height, width]: say which
     if error.get("type") == "string_pattern_mismatch" and loc[-1:] and loc[-1] in PATTERNS:
-        msg = f"'{error.get('input')}' is not {PATTERNS[str(loc[-1])]}"
+        msg = _id_problem(str(error.get("input"))) or (
+            f"'{error.get('input')}' is not {PATTERNS[str(loc[-1])]}")
     if not msg.startswith(field):
         msg = f"{field}: {msg}"
     return {"loc": loc, "msg": msg, "type": str(error.get("type", "value_error"))}

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from app.render import conv_exact, conv_result, conv_trace, page, trace_info
 from app.schemas.common import TracePage
-from app.serialize import exact_integers, lists
+from app.serialize import OVERFLOW, exact_integers, lists
 from engine.backward import (
     Conv2dBackward,
     full_convolution,
@@ -89,7 +89,10 @@ def matrix_body(result: Conv2dResult, m: Conv2dMatrix, symbols: MatrixSymbols | 
 
 
 def _difference(left: NDArray[np.float64], right: NDArray[np.float64], as_int: bool) -> Any:
-    diff = float(np.max(np.abs(left - right))) if left.size else 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        diff = float(np.max(np.abs(left - right))) if left.size else 0.0
+    if not np.isfinite(diff):
+        raise InputError("input", OVERFLOW)
     return int(diff) if as_int else diff
 
 

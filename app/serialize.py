@@ -22,7 +22,11 @@ import orjson
 from fastapi import Response
 from numpy.typing import NDArray
 
+from engine.errors import InputError
+
 _EXACT = 2.0**53
+OVERFLOW = ("the values are too large: a sum or product in this computation overflows "
+            "float64 (keep magnitudes below about 1e150)")
 _lock = threading.Lock()
 _pauses = 0
 
@@ -64,6 +68,8 @@ def lists(array: NDArray[Any], as_int: bool) -> Any:
     if as_int:
         return array.astype(np.int64).tolist()
     if array.dtype.kind == "f":
+        if not np.isfinite(array).all():  # JSON has no infinity: orjson would write null
+            raise InputError("input", OVERFLOW)
         if array.size and exact_integers(array, terms=1):
             return array.astype(np.int64).tolist()
         return (array + 0.0).tolist()

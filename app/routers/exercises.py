@@ -36,7 +36,7 @@ from engine.exercises.export import (
     solution,
 )
 from engine.exercises.grading import check
-from engine.exercises.ids import DIFFICULTIES
+from engine.exercises.ids import DIFFICULTIES, ID_PATTERN
 
 router = APIRouter(prefix="/api/exercises", tags=["exercises"], route_class=JsonBodyRoute)
 
@@ -48,7 +48,6 @@ _ID_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 # The id's syntax in the schema too: without it "types" and "export" would read as ids of
 # /api/exercises/{exercise_id} although their own routes answer them.
-ID_PATTERN = r"^[a-z0-9-]+\.[0-9]+\.[0-9]+\.v[0-9]+$"
 ExerciseIdPath = Annotated[str, Path(
     description="<type>.<difficulty>.<seed>.v<version>", examples=["conv-output.2.12345.v1"],
     pattern=ID_PATTERN, max_length=64)]

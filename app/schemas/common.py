@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 from app.limits import LIMITS
 
@@ -17,6 +17,15 @@ from app.limits import LIMITS
 UNION_TAGS = frozenset({"number", "list", "string", "object", "bool", "2-D", "3-D", "4-D"})
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+def _integral(value: Any) -> Any:
+    # JSON Schema's "integer" is any number with a zero fraction (150.0 is one): take it.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# A whole number, as JSON Schema counts them: 3 or 3.0, never 3.5, "3" or true.
+Whole = Annotated[int, BeforeValidator(_integral), Field(strict=True)]
 
 
 def _json_kind(value: Any) -> str:
@@ -77,7 +86,7 @@ def _shape_union(error: str, **members: Any) -> Any:
 
 
 def _pair(minimum: int, maximum: int, what: str) -> Any:
-    one = Annotated[int, Field(strict=True, ge=minimum, le=maximum)]
+    one = Annotated[Whole, Field(ge=minimum, le=maximum)]
     return _shape_union(
         f"must be an integer or [height, width] ({what})",
         number=one,
@@ -91,8 +100,8 @@ PaddingPair = _pair(0, LIMITS.max_padding, f"each 0 … {LIMITS.max_padding}")
 Padding = _shape_union(
     f'must be an integer, [height, width] (each 0 … {LIMITS.max_padding}), "valid", '
     f'"same" or "full"',
-    number=Annotated[int, Field(strict=True, ge=0, le=LIMITS.max_padding)],
-    list=Annotated[list[Annotated[int, Field(strict=True, ge=0, le=LIMITS.max_padding)]],
+    number=Annotated[Whole, Field(ge=0, le=LIMITS.max_padding)],
+    list=Annotated[list[Annotated[Whole, Field(ge=0, le=LIMITS.max_padding)]],
                    Field(min_length=2, max_length=2)],
     string=Literal["valid", "same", "full"],
 )
@@ -107,8 +116,8 @@ class TracePage(BaseModel):
     """Which steps of the trace to return."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
-    start: int = Field(0, ge=0, description="Index of the first step (0-based).")
-    limit: int = Field(LIMITS.max_trace_steps, ge=1, le=LIMITS.max_trace_steps,
+    start: Whole = Field(0, ge=0, description="Index of the first step (0-based).")
+    limit: Whole = Field(LIMITS.max_trace_steps, ge=1, le=LIMITS.max_trace_steps,
                        description="Most steps to return in this page.")
 
 

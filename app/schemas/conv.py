@@ -16,6 +16,7 @@ from app.schemas.common import (
     Stride,
     TraceInfo,
     TraceSpec,
+    Whole,
 )
 
 _STRIDE_3: dict[str, Any] = {
@@ -44,7 +45,7 @@ class Conv2dRequest(BaseModel):
         0, description='Cells added on each side: n, [height, width], "valid" (none), '
                        '"same" (output size = input size; stride 1) or "full" ((k − 1)·d).')
     dilation: Dilation = Field(1, description="Spacing between kernel taps.")
-    groups: int = Field(1, ge=1, le=64,
+    groups: Whole = Field(1, ge=1, le=64,
                         description="Input and output channels split into this many groups.")
     padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = Field(
         "zeros", description="What the padding holds, as in torch.nn.Conv2d.")

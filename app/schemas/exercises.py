@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import Whole
 from engine.exercises import MAX_COUNT, MAX_SEED, TYPES
 
 ExerciseType: Any = Literal[tuple(TYPES)]
@@ -22,11 +23,11 @@ class WorksheetRequest(BaseModel):
     type: ExerciseType | None = Field(
         None, description="An exercise type (GET /api/exercises/types); null or absent: "
                           "a mix cycling through every type.")
-    difficulty: int = Field(1, ge=1, le=3, description="1 (easiest) … 3.")
-    seed: int = Field(0, ge=0, le=MAX_SEED,
+    difficulty: Whole = Field(1, ge=1, le=3, description="1 (easiest) … 3.")
+    seed: Whole = Field(0, ge=0, le=MAX_SEED,
                       description="The first exercise's seed; the next ones take the "
                                   "following seeds, from 0 again past the largest.")
-    count: int = Field(1, ge=1, le=MAX_COUNT,
+    count: Whole = Field(1, ge=1, le=MAX_COUNT,
                        description=f"How many exercises (at most {MAX_COUNT}).")
 
 

@@ -15,6 +15,7 @@ from app.schemas.common import (
     Stride,
     TraceInfo,
     TraceSpec,
+    Whole,
     transposed_kernel,
 )
 
@@ -38,7 +39,7 @@ class ConvTranspose2dRequest(BaseModel):
     output_padding: PaddingPair = Field(
         0, description="Added at the bottom/right; must be below the stride or the dilation.")
     dilation: Dilation = Field(1, description="Spacing between kernel taps.")
-    groups: int = Field(1, ge=1, le=64, description="Channel groups.")
+    groups: Whole = Field(1, ge=1, le=64, description="Channel groups.")
     trace: TraceSpec = Field(True, description="The scatter trace: true, false or a page.")
     equivalent_trace: TraceSpec = Field(
         True, description="The gather trace of the equivalent direct convolution.")

@@ -21,6 +21,32 @@ MAX_SEED = 2**32 - 1
 DIFFICULTIES = (1, 2, 3)
 MAX_ID_LENGTH = 64
 
+
+
+def at_most(limit: int) -> str:
+    """A regular expression for the canonical decimals 0 … ``limit`` (no leading zero).
+
+    >>> import re
+    >>> [bool(re.fullmatch(at_most(305), s)) for s in ("0", "305", "306", "299", "07", "1000")]
+    [True, True, False, True, False, False]
+    """
+    digits = str(limit)
+    shorter = [f"[1-9][0-9]{{{n - 1}}}" if n > 1 else "[0-9]" for n in range(1, len(digits))]
+    same: list[str] = []  # as long as the limit: equal up to a place, smaller there
+    for i, d in enumerate(digits):
+        low = "1" if i == 0 and len(digits) > 1 else "0"
+        rest = len(digits) - i - 1
+        if int(d) > int(low):
+            tail = f"[0-9]{{{rest}}}" if rest else ""
+            same.append(f"{digits[:i]}[{low}-{int(d) - 1}]{tail}")
+    same.append(digits)
+    return "(?:" + "|".join([*shorter, *same]) + ")"
+
+
+# The one syntax of an id, ranges included: the API's schema publishes it as the path
+# parameter's pattern, so an id it accepts is one the server parses. Unknown types and
+# versions are well formed (a 404, not a 422).
+ID_PATTERN = (rf"^([a-z][a-z0-9-]*)\.([1-3])\.({at_most(MAX_SEED)})\.v([1-9][0-9]*)$")
 _ID = re.compile(r"([a-z][a-z0-9-]*)\.([0-9]+)\.([0-9]+)\.v([0-9]+)")
 
 

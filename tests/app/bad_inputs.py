@@ -227,13 +227,20 @@ CATALOGUE: list[BadInput] = [
     raw("bytes that are not UTF-8", "malformed JSON", "/api/conv2d", b"\xff\xfe\x00garbage",
         422, ("body",), "not valid JSON"),
     # -- wrong content type ------------------------------------------------------------------
-    raw("JSON sent as text/plain", "wrong content type", "/api/conv2d", _json(CONV), 422,
+    raw("JSON sent as text/plain", "wrong content type", "/api/conv2d", _json(CONV), 415,
         ("header", "content-type"), "application/json", content_type="text/plain"),
     raw("curl -d without a content type (a form)", "wrong content type", "/api/pool2d",
-        _json(POOL), 422, ("header", "content-type"), "x-www-form-urlencoded",
+        _json(POOL), 415, ("header", "content-type"), "x-www-form-urlencoded",
         content_type="application/x-www-form-urlencoded"),
-    raw("no content type at all", "wrong content type", "/api/shape", _json(SHAPE), 422,
+    raw("no content type at all", "wrong content type", "/api/shape", _json(SHAPE), 415,
         ("header", "content-type"), "none was given", content_type=None),
+    # A form or a multipart upload needs no CORS preflight: any page could post one.
+    raw("a multipart form (no preflight)", "wrong content type", "/api/conv2d",
+        b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n{}\r\n--x--\r\n', 415,
+        ("header", "content-type"), "multipart/form-data",
+        content_type="multipart/form-data; boundary=x"),
+    raw("a vendor +json type", "wrong content type", "/api/shape", _json(SHAPE), 415,
+        ("header", "content-type"), "application/json", content_type="application/ld+json"),
     # -- oversized body ----------------------------------------------------------------------
     raw("a body over max_body_bytes", "oversized body", "/api/conv2d",
         b'{"input": [[' + b"1," * (_MB // 2) + b'1]], "kernel": [[1]]}', 413, ("body",),

@@ -148,7 +148,7 @@ def body_routes(server: Server) -> list[str]:
 
 GENERIC: list[tuple[str, bytes, str | None, int, tuple[str, ...], str]] = [
     ("malformed JSON", b'{"a": [1, 2', "application/json", 422, ("body",), "not valid JSON"),
-    ("wrong content type", b"{}", "text/plain", 422, ("header", "content-type"), "JSON"),
+    ("wrong content type", b"{}", "text/plain", 415, ("header", "content-type"), "JSON"),
     ("array body", b"[]", "application/json", 422, ("body",), "body"),
 ]
 
