@@ -69,7 +69,7 @@ def inline_script_hashes(html: bytes) -> list[str]:
             for body in _INLINE_SCRIPT.findall(html)]
 
 
-_DEFAULT_POLICY = policy()
+DEFAULT_POLICY = policy()
 
 
 class SecurityHeaders:
@@ -89,7 +89,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                _add(headers, _DEFAULT_POLICY)
+                _add(headers, DEFAULT_POLICY)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -70,7 +70,8 @@ def free_port() -> int:
 def uvicorn_command(port: int, *, workers: int = 1, extra: Sequence[str] = ()) -> list[str]:
     return [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-            "--timeout-graceful-shutdown", "2", "--log-level", "warning", *extra]
+            "--timeout-graceful-shutdown", "2", "--log-level", "warning",
+            "--http", "app.http:GuardedHttpProtocol", *extra]
 
 
 def wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path,
