@@ -66,14 +66,71 @@ def lists(array: NDArray[Any], as_int: bool) -> Any:
     ([1, 2], [0.5, 0.0])
     """
     if as_int:
-        return array.astype(np.int64).tolist()
+        return _tolist(array.astype(np.int64))
     if array.dtype.kind == "f":
         if not np.isfinite(array).all():  # JSON has no infinity: orjson would write null
             raise InputError("input", OVERFLOW)
         if array.size and exact_integers(array, terms=1):
-            return array.astype(np.int64).tolist()
-        return (array + 0.0).tolist()
-    return array.tolist()
+            return _tolist(array.astype(np.int64))
+        return _tolist(array + 0.0)
+    return _tolist(array)
+
+
+# Values per C call that holds the GIL (tolist, orjson.dumps). A heavy request builds
+# its answer in a worker thread; between such calls the event loop gets the GIL back
+# and answers the light requests waiting meanwhile (README, "Limits": health p99).
+PIECE = 32_768
+
+
+def _tolist(array: NDArray[Any]) -> Any:
+    """``array.tolist()``, a piece at a time when it is large.
+
+    >>> _tolist(np.arange(6).reshape(2, 3))
+    [[0, 1, 2], [3, 4, 5]]
+    """
+    if array.size <= PIECE or array.ndim == 0:
+        return array.tolist()
+    if array.ndim > 1:
+        return [_tolist(part) for part in array]
+    out: list[Any] = []
+    for i in range(0, len(array), PIECE):
+        out.extend(array[i:i + PIECE].tolist())
+    return out
+
+
+def dumps(body: Any) -> bytes:
+    """``orjson.dumps(body)``, its long lists written a piece at a time (see ``PIECE``).
+
+    >>> dumps({"a": list(range(3)), "b": [[1], [2]]})
+    b'{"a":[0,1,2],"b":[[1],[2]]}'
+    """
+    return orjson.dumps(_in_pieces(body))
+
+
+_ITEMS = 1024  # list items per piece: a step of a trace holds up to ~64 values
+
+
+def _in_pieces(value: Any) -> Any:
+    """Objects are walked, arrays (lists of lists) row by row; a list of objects (a
+    trace's steps) is cut into pieces without walking each step, a list of numbers
+    only when it is long."""
+    if isinstance(value, dict):
+        return {k: _in_pieces(v) for k, v in value.items()}
+    if not isinstance(value, list) or not value:
+        return value
+    if isinstance(value[0], list):
+        rows = [_in_pieces(v) for v in value]
+        if len(rows) > _ITEMS:
+            return _joined([rows[i:i + _ITEMS] for i in range(0, len(rows), _ITEMS)])
+        return rows
+    size = _ITEMS if isinstance(value[0], dict) else PIECE
+    if len(value) > size:
+        return _joined([value[i:i + size] for i in range(0, len(value), size)])
+    return value
+
+
+def _joined(parts: list[list[Any]]) -> orjson.Fragment:
+    return orjson.Fragment(b"[" + b",".join(orjson.dumps(p)[1:-1] for p in parts if p) + b"]")
 
 
 def shared_rows(flags: NDArray[np.bool_]) -> list[Any]:

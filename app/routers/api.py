@@ -14,7 +14,7 @@ from app.schemas.common import ERROR_RESPONSES, TracePage
 from app.schemas.conv import Conv2dRequest, Conv2dResponse
 from app.schemas.presets import PresetsResponse
 from app.schemas.shape import ShapeRequest, ShapeResponse
-from app.serialize import gc_paused, json_response
+from app.serialize import dumps, gc_paused, json_response
 from engine import InputError, conv_axis, pool_axis, transposed_axis
 from engine.conv import Conv2dPlan, plan_conv2d, run_conv2d, run_conv2d_traced
 from engine.geometry import AxisArithmetic
@@ -83,7 +83,7 @@ def _conv2d_body(plan: Conv2dPlan, trace: bool | TracePage) -> bytes:
         as_int = conv_exact(result)
         body = conv_result(result, as_int)
         body["trace"], body["steps"] = conv_trace(result, trace, as_int, steps)
-        data = orjson.dumps(body)
+        data = orjson.dumps(body) if plan.multiply_adds <= _INLINE_WORK // 100 else dumps(body)
         # Freed by reference counting while the collector still sleeps: were the lists
         # alive when it wakes, its first pass would walk every one of them.
         del body

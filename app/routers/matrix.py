@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import orjson
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -12,7 +11,7 @@ from app.limits import LIMITS, LimitExceeded, check_conv2d
 from app.render_matrix import backward_body, matrix_body
 from app.schemas.common import ERROR_RESPONSES
 from app.schemas.matrix import BackwardRequest, BackwardResponse, MatrixRequest, MatrixResponse
-from app.serialize import gc_paused
+from app.serialize import dumps, gc_paused
 from engine.backward import check_grad_output, conv2d_backward
 from engine.conv import Conv2dPlan, plan_conv2d, run_conv2d
 from engine.matrix import conv2d_matrix, tap_table
@@ -64,7 +63,7 @@ def _matrix(request: MatrixRequest) -> bytes:
         result = run_conv2d(plan)
         m = conv2d_matrix(result, dense_limit=LIMITS.max_dense_matrix_cells)
         symbols = matrix_symbols(result, m) if request.symbolic else None
-        return orjson.dumps(matrix_body(result, m, symbols, request.trace,
+        return dumps(matrix_body(result, m, symbols, request.trace,
                                        np.shape(request.kernel)))
 
 
@@ -89,4 +88,4 @@ def _backward(request: BackwardRequest) -> bytes:
         back = conv2d_backward(result, check_grad_output(result, request.grad_output))
         symbols = backward_symbols(result, tap_table(result)) if request.symbolic else None
         traces = (request.trace, request.kernel_trace, request.full_convolution_trace)
-        return orjson.dumps(backward_body(back, symbols, traces, np.shape(request.kernel)))
+        return dumps(backward_body(back, symbols, traces, np.shape(request.kernel)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import orjson
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -22,7 +21,7 @@ from app.schemas.pool import (
     PoolBackwardResponse,
     PoolParams,
 )
-from app.serialize import exact_integers, gc_paused, lists
+from app.serialize import dumps, exact_integers, gc_paused, lists
 from engine.errors import InputError
 from engine.geometry import pool_axis
 from engine.params import as_matrix
@@ -108,7 +107,7 @@ def _pool_body(request: Pool2dRequest) -> bytes:
                      for i, o, w, p, v, wn, s, d, val in columns]
         body["trace"] = trace_info(span[0] if span else 0, len(steps), total)
         body["steps"] = steps
-        return orjson.dumps(body)
+        return dumps(body)
 
 
 def _whole(array: Any) -> bool:
@@ -156,7 +155,7 @@ def _backward_body(request: PoolBackwardRequest) -> bytes:
         "trace": trace_info(span[0] if span else 0, len(routes), result.output.size),
         "routes": routes,
     }
-    return orjson.dumps(body)
+    return dumps(body)
 
 
 @router.post("/max_unpool2d", response_model=MaxUnpool2dResponse, responses=ERROR_RESPONSES,
@@ -218,4 +217,4 @@ def _unpool_body(request: MaxUnpool2dRequest) -> bytes:
         "default_size": list(result.default_size), "explanation": explanation,
         "trace": trace_info(span[0] if span else 0, len(steps), total), "steps": steps,
     }
-    return orjson.dumps(body)
+    return dumps(body)

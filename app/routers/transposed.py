@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -13,7 +12,7 @@ from app.limits import check_sizes
 from app.render import conv_exact, conv_result, conv_trace, page, trace_info
 from app.schemas.common import ERROR_RESPONSES
 from app.schemas.transposed import ConvTranspose2dRequest, ConvTranspose2dResponse
-from app.serialize import exact_integers, gc_paused, lists
+from app.serialize import dumps, exact_integers, gc_paused, lists
 from engine.conv import conv2d_with_output
 from engine.geometry import count, zeros_between
 from engine.transposed import (
@@ -52,7 +51,7 @@ def _body(request: ConvTranspose2dRequest) -> bytes:
         body = _result_json(result, as_int)
         body["trace"], body["steps"] = _scatter_steps(result, request, as_int)
         body["equivalent"] = _equivalent(result, request)
-        return orjson.dumps(body)
+        return dumps(body)
 
 
 def _result_json(result: ConvTranspose2dResult, as_int: bool) -> dict[str, Any]:
