@@ -10,6 +10,7 @@ input row/column a padded one copies (-1 for a zero of ``zeros`` padding).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,7 +24,9 @@ class IndexMap:
     """Where each (output position, kernel tap) pair reads.
 
     ``rows[o, t]`` is the padded row read by output row ``o`` through kernel
-    row ``t`` (shape (H_out, kH)); ``cols`` likewise, shape (W_out, kW).
+    row ``t`` (shape (H_out, kH)); ``cols`` likewise, shape (W_out, kW). Both are
+    computed when asked for, never stored: a tall geometry's table is H_out·kH
+    entries, hundreds of megabytes, where a trace page needs a few of its rows.
     """
 
     input_size: Pair
@@ -32,8 +35,6 @@ class IndexMap:
     dilation: Pair
     padding: tuple[Pair, Pair]
     output_size: Pair
-    rows: NDArray[np.intp]
-    cols: NDArray[np.intp]
     row_source: NDArray[np.intp]
     col_source: NDArray[np.intp]
 
@@ -48,6 +49,35 @@ class IndexMap:
     def padded_size(self) -> Pair:
         return (len(self.row_source), len(self.col_source))
 
+    def padded_row(self, out_row: Any, tap: Any) -> NDArray[np.intp]:
+        """The padded row output row ``out_row`` reads through kernel row ``tap``
+        (arrays broadcast): ``out_row·stride + tap·dilation``."""
+        return np.asarray(out_row, dtype=np.intp) * self.stride[0] + (
+            np.asarray(tap, dtype=np.intp) * self.dilation[0])
+
+    def padded_col(self, out_col: Any, tap: Any) -> NDArray[np.intp]:
+        """The padded column output column ``out_col`` reads through kernel column ``tap``."""
+        return np.asarray(out_col, dtype=np.intp) * self.stride[1] + (
+            np.asarray(tap, dtype=np.intp) * self.dilation[1])
+
+    def row_taps(self, out_rows: NDArray[np.intp]) -> NDArray[np.intp]:
+        """(n, kH): the padded rows each of ``out_rows`` reads, tap by tap."""
+        return self.padded_row(out_rows[:, None], np.arange(self.kernel_size[0]))
+
+    def col_taps(self, out_cols: NDArray[np.intp]) -> NDArray[np.intp]:
+        """(n, kW): the padded columns each of ``out_cols`` reads, tap by tap."""
+        return self.padded_col(out_cols[:, None], np.arange(self.kernel_size[1]))
+
+    @property
+    def rows(self) -> NDArray[np.intp]:
+        """(H_out, kH): every output row's reads (see the class)."""
+        return self.row_taps(np.arange(self.output_size[0], dtype=np.intp))
+
+    @property
+    def cols(self) -> NDArray[np.intp]:
+        """(W_out, kW): every output column's reads."""
+        return self.col_taps(np.arange(self.output_size[1], dtype=np.intp))
+
     def window(self, out_rows: NDArray[np.intp], out_cols: NDArray[np.intp]
                ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """Padded rows and columns read by each output cell, tap-major.
@@ -58,8 +88,8 @@ class IndexMap:
         """
         kh, kw = self.kernel_size
         n = len(out_rows)
-        r = np.repeat(self.rows[out_rows], kw, axis=1)
-        c = np.broadcast_to(self.cols[out_cols][:, None, :], (n, kh, kw)).reshape(n, kh * kw)
+        r = np.repeat(self.row_taps(out_rows), kw, axis=1)
+        c = np.broadcast_to(self.col_taps(out_cols)[:, None, :], (n, kh, kw)).reshape(n, kh * kw)
         return r, c
 
     def is_padding(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> NDArray[np.bool_]:
@@ -80,13 +110,7 @@ def build_index_map(*, input_size: Pair, kernel_size: Pair, stride: Pair, dilati
     >>> m.rows.tolist()
     [[0, 1], [2, 3]]
     """
-    def axis(n_out: int, k: int, s: int, d: int) -> NDArray[np.intp]:
-        return (np.arange(n_out, dtype=np.intp)[:, None] * s
-                + np.arange(k, dtype=np.intp)[None, :] * d)
-
     arrays = {
-        "rows": axis(output_size[0], kernel_size[0], stride[0], dilation[0]),
-        "cols": axis(output_size[1], kernel_size[1], stride[1], dilation[1]),
         "row_source": padding_source(input_size[0], *padding[0], padding_mode),
         "col_source": padding_source(input_size[1], *padding[1], padding_mode),
     }

@@ -102,8 +102,8 @@ def pool2d(input: Any, *, mode: str = "max", kernel_size: IntPair,
         winners = pick(values, axis=-1)  # first winner in row-major order, like PyTorch
         output = np.take_along_axis(values, winners[..., None], axis=-1)[..., 0]
         tap_row, tap_col = np.divmod(winners, k[1])
-        win_rows = imap.rows[np.arange(out[0])[:, None], tap_row] - p[0]
-        win_cols = imap.cols[np.arange(out[1])[None, :], tap_col] - p[1]
+        win_rows = imap.padded_row(np.arange(out[0])[:, None], tap_row) - p[0]
+        win_cols = imap.padded_col(np.arange(out[1])[None, :], tap_col) - p[1]
         indices = (win_rows * w + win_cols).astype(np.int64)
     if not np.isfinite(output).all():
         if not real.any(axis=1).all():
