@@ -19,7 +19,8 @@ _ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 def main(argv: list[str] | None = None) -> None:
     """Parse the flags (each defaults to its ``CONVVIZ_…`` variable) and serve."""
     for name in _ONE_THREAD:
-        os.environ.setdefault(name, "1")
+        if not os.environ.get(name):  # unset or empty; a value given is kept
+            os.environ[name] = "1"
     env = os.environ.get
     parser = argparse.ArgumentParser(prog="convviz", description="Serve convviz.")
     parser.add_argument("--host", default=env("CONVVIZ_HOST", "127.0.0.1"))
@@ -39,3 +40,7 @@ def main(argv: list[str] | None = None) -> None:
                 workers=args.workers, timeout_graceful_shutdown=5,
                 timeout_worker_healthcheck=args.worker_start_timeout,
                 http="app.http:GuardedHttpProtocol")
+
+
+if __name__ == "__main__":
+    main()

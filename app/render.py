@@ -84,10 +84,12 @@ def conv_trace(result: Conv2dResult, trace: bool | TracePage, as_int: bool,
 
 # A lecture hall asks for the same geometry again and again; the positions of its steps
 # (out, window, padding flags) depend on the geometry alone, so small pages keep them as
-# pre-serialized JSON. Large pages are built afresh (they would crowd the cache).
-_CACHED_STEPS = 1024
+# pre-serialized JSON. Only small ones: a cached page is thousands of small objects that
+# live on among the short-lived ones of every later answer, and they pin the allocator's
+# arenas (60 MB of cached large pages kept 750 MB resident). Large pages are built afresh.
+_CACHED_STEPS = 256
 _POSITIONS: ByteCache[tuple[list[Any], list[Any], list[Any]]] = ByteCache(
-    64 * MiB, max_entry_bytes=8 * MiB)  # by bytes: a long kernel's page is megabytes
+    8 * MiB, max_entry_bytes=256 * 1024)
 
 
 def _position_lists(trace: ConvTrace, padded_width: int) -> tuple[Any, Any, Any]:
