@@ -31,6 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# What the ``convviz`` command sets for its workers (app/cli.py), so that a test's server
+# runs as the product does.
+SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
+              "MALLOC_MMAP_THRESHOLD_": "131072"}
+
+
 class Server(str):
     """The base URL (a ``str``, so ``base + "/api/health"`` works), plus the process."""
 
@@ -122,7 +128,7 @@ def running_server(*, env: Mapping[str, str] | None = None, workers: int = 1,
     port = port if port is not None else free_port()
     argv = list(command) if command is not None else uvicorn_command(
         port, workers=workers, extra=extra_args)
-    full_env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", **(env or {})}
+    full_env = {**os.environ, **SERVER_ENV, **(env or {})}
     with tempfile.TemporaryDirectory(prefix="convviz-server-") as tmp:
         log = Path(tmp) / "server.log"
         with log.open("wb") as out:

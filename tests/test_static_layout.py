@@ -1,5 +1,6 @@
 """The front end's layout: shared modules in static/js/core/, one folder per view in
-static/js/views/<view>/; views import core and their own folder, core imports no view.
+static/js/views/<view>/, third-party modules unchanged in static/js/vendor/; views import
+core and their own folder, core imports core and vendor, never a view.
 Every import names a file that exists, and every view has a page and a browser test
 folder of the same name."""
 
@@ -19,7 +20,9 @@ IMPORT = re.compile(r"""(?:^|\n)\s*(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"
 
 
 def modules() -> list[str]:
-    return sorted(p.relative_to(JS).as_posix() for p in JS.rglob("*.js"))
+    """Our modules (vendor/ holds others' code, as published)."""
+    return sorted(p.relative_to(JS).as_posix() for p in JS.rglob("*.js")
+                  if not p.relative_to(JS).as_posix().startswith("vendor/"))
 
 
 def imports_of(module: str) -> list[str]:
@@ -54,11 +57,19 @@ def test_imports_resolve_and_follow_the_rule(module: str) -> None:
     for target in imports_of(module):
         assert (JS / target).is_file(), f"{module} imports {target}, which does not exist"
         if module.startswith("core/"):
-            assert target.startswith("core/"), f"core module {module} imports {target}"
+            assert target.startswith(("core/", "vendor/")), (
+                f"core module {module} imports {target}")
         else:
             own = posixpath.dirname(module) + "/"
             assert target.startswith(("core/", own)), (
                 f"{module} imports {target}: a view imports core and its own folder only")
+
+
+def test_vendored_modules_name_their_origin_and_licence() -> None:
+    for path in (JS / "vendor").glob("*.js"):
+        head = path.read_text(encoding="utf-8")[:300]
+        assert "MIT" in head and "npm" in head, path.name
+        assert (path.with_suffix(".LICENSE")).is_file()
 
 
 @pytest.mark.parametrize("view", views())

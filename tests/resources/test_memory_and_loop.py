@@ -11,7 +11,7 @@ import numpy as np
 import orjson
 
 from tests.resources.probes import health_meanwhile, peak_rss_mb, post, rss_mb, worker
-from tests.server import Server
+from tests.server import Server, running_server
 
 # README, "Limits": a worker stays under this however requests arrive; health's p99
 # beside the worst allowed load stays under HEALTH_P99_S.
@@ -63,7 +63,12 @@ def test_distinct_tall_geometries_and_trace_pages_leave_the_worker_bounded(
     assert rss_mb(process) < 700, rss_mb(process)
 
 
-def test_heavy_requests_neither_starve_health_nor_stack_up_in_memory(server: Server) -> None:
+def test_heavy_requests_neither_starve_health_nor_stack_up_in_memory() -> None:
+    with running_server() as server:  # its own worker: the peak below is this test's
+        _heavy_requests_on(server)
+
+
+def _heavy_requests_on(server: Server) -> None:
     rng = np.random.default_rng(2)
     # 1.1 M multiply-adds but a 36 MB trace: it used to run on the event loop.
     traced = orjson.dumps({"input": _ints(rng, 135, 135), "kernel": _ints(rng, 8, 8)})
@@ -99,19 +104,21 @@ def test_heavy_requests_neither_starve_health_nor_stack_up_in_memory(server: Ser
 
 
 def test_more_heavy_requests_than_the_queue_holds_are_told_to_retry() -> None:
-    from tests.server import running_server
-
     env = {"CONVVIZ_MAX_QUEUED_REQUESTS": "1"}
     rng = np.random.default_rng(3)
     heavy = orjson.dumps({"input": _ints(rng, 16, 79, 79), "kernel": _ints(rng, 11, 16, 16, 16),
                           "trace": False})
     with running_server(env=env) as base:
         answers: list[tuple[int, dict[str, str], bytes]] = []
-        threads = [threading.Thread(target=lambda: answers.append(
-            post(base.port, "/api/conv2d", heavy))) for _ in range(4)]
+        go = threading.Barrier(6)
+
+        def send() -> None:
+            go.wait()
+            answers.append(post(base.port, "/api/conv2d", heavy))
+
+        threads = [threading.Thread(target=send) for _ in range(6)]
         for t in threads:
             t.start()
-            time.sleep(0.05)
         for t in threads:
             t.join()
         statuses = sorted(a[0] for a in answers)

@@ -28,11 +28,13 @@ def test_the_command_sets_one_blas_thread_before_numpy_is_imported() -> None:
     assert done.stdout.strip() == "ok", done.stderr
     port = free_port()
     command = [sys.executable, "-m", "app.cli", "--port", str(port), "--workers", "2"]
-    with running_server(command=command, port=port, env={"OPENBLAS_NUM_THREADS": ""}) as base:
+    unset = {"OPENBLAS_NUM_THREADS": "", "MALLOC_ARENA_MAX": "", "MALLOC_MMAP_THRESHOLD_": ""}
+    with running_server(command=command, port=port, env=unset) as base:
         workers = _live_workers(base.process.pid)
         assert len(workers) == 2
         for w in workers:  # set in the parent before uvicorn spawned them
             assert w.environ().get("OPENBLAS_NUM_THREADS") == "1"
+            assert w.environ().get("MALLOC_ARENA_MAX") == "2"
 
 
 @contextmanager

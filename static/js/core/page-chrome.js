@@ -23,7 +23,18 @@ export function bindChrome(opts) {
     opts.changed('present');
   };
   button('present').addEventListener('click', togglePresent);
-  button('share').addEventListener('click', async (e) => {
+  const share = button('share');
+  opts.url.onTooLarge = (tooLarge) => {
+    share.title = tooLarge ? 'This state is too large for a link (over 2 MB even compressed); '
+      + 'it is kept in this browser and restored on reload' : 'Copy a link that restores this exact demo';
+    if (tooLarge) setStatus('Too large for a link: this state is kept in this browser only.');
+  };
+  share.addEventListener('click', async (e) => {
+    if (opts.url.tooLarge) {
+      e.target.textContent = 'Too large for a link';
+      setTimeout(() => { e.target.textContent = 'Copy link'; }, 2400);
+      return;
+    }
     const link = opts.url.link(opts.getState());
     try { await navigator.clipboard.writeText(link); e.target.textContent = 'Link copied'; } catch {
       e.target.textContent = 'Copy failed: use the address bar';

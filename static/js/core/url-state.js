@@ -4,6 +4,54 @@
 // user's raw text: rows split by ";", cells by ",", channels by "_", filters
 // by "~"; each cell is percent-escaped, so any typo survives a reload or a
 // shared link.
+//
+// A long state (a pasted 200×200 matrix) does not fit a query: servers refuse
+// request lines past a few kilobytes. Past LONG characters the same query is
+// deflated and written base64url after "#z=", the part of a URL a browser never
+// sends; plain query links still open. A state too large even so (past
+// MAX_LINK, Chromium's URL limit) stays in the draft, and the page says so.
+
+import { deflateSync, inflateSync, strFromU8, strToU8 } from '../vendor/fflate.js';
+
+const LONG = 1800;
+export const MAX_LINK = 2_000_000;
+const PACKED = '#z=';
+
+function toBase64Url(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** "#z=…" holding a query string, deflated. */
+export function pack(query) {
+  return PACKED + toBase64Url(deflateSync(strToU8(query), { level: 9 }));
+}
+
+/** The query string a "#z=…" holds, or null when it holds none. */
+export function unpack(hash) {
+  if (!hash.startsWith(PACKED)) return null;
+  try { return strFromU8(inflateSync(fromBase64Url(hash.slice(PACKED.length)))); } catch { return null; }
+}
+
+/** The state part of the page's URL: the packed fragment's query, else the query. */
+function currentQuery() {
+  return unpack(window.location.hash) ?? window.location.search;
+}
+
+/** What goes after the path for a query: itself when short, else packed after "#". */
+function locationOf(query) {
+  return query.length > LONG ? `${window.location.pathname}${pack(query)}` : query;
+}
 
 const esc = (cell) => encodeURIComponent(cell).replace(/[_~!'()*]/g,
   (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -52,6 +100,8 @@ export class UrlState {
     this.required = required;
     this.timer = null;
     this.pending = null;
+    this.tooLarge = false;
+    this.onTooLarge = () => {};  // (tooLarge) => void: the page says so, or stops saying it
     // Leaving the page (a nav link, a reload) writes what is still waiting: nothing typed
     // in the last 250 ms is lost.
     window.addEventListener('pagehide', () => this.flush());
@@ -87,17 +137,17 @@ export class UrlState {
 
   /** The id of ?preset=<id> in the page's URL, or null. */
   preset() {
-    const raw = rawOf(window.location.search);
+    const raw = rawOf(currentQuery());
     return 'preset' in raw ? unesc(raw.preset) : null;
   }
 
   /** The state to start from: the URL's, else the saved draft, else null. */
   load() {
-    const fromUrl = this.decode(window.location.search);
+    const fromUrl = this.decode(currentQuery());
     if (fromUrl) return fromUrl;
     try {
       const saved = window.localStorage.getItem(this.storageKey);
-      return saved ? this.decode(saved) : null;
+      return saved ? this.decode(unpack(saved) ?? saved) : null;
     } catch {
       return null;
     }
@@ -109,15 +159,31 @@ export class UrlState {
     clearTimeout(this.timer);
     this.pending = () => {
       this.pending = null;
-      if (window.location.search !== query) window.history.replaceState(null, '', query);
-      try { window.localStorage.setItem(this.storageKey, query); } catch { /* private mode */ }
+      const where = locationOf(query);
+      const tooLarge = where.length > MAX_LINK;
+      const now = window.location.search + window.location.hash;
+      if (!tooLarge && now !== where && window.location.pathname + now !== where) {
+        window.history.replaceState(null, '', where);
+      }
+      // The draft keeps every state, packed when long (localStorage holds ~5 M characters).
+      try {
+        window.localStorage.setItem(this.storageKey, query.length > LONG ? pack(query) : query);
+      } catch { /* private mode, or full */ }
+      if (tooLarge !== this.tooLarge) {
+        this.tooLarge = tooLarge;
+        this.onTooLarge(tooLarge);
+      }
     };
     this.timer = setTimeout(this.pending, 250);
     return query;
   }
 
   /** A link that restores this state on this page. */
-  link(state) { return window.location.origin + window.location.pathname + this.encode(state); }
+  link(state) {
+    const where = locationOf(this.encode(state));
+    const path = where.startsWith('?') ? window.location.pathname + where : where;
+    return window.location.origin + path;
+  }
 }
 
 /** Every parameter of the lab (also read by the matrix and backward pages). */
