@@ -30,12 +30,15 @@ export function fmtFactor(value) {
 export function parseCell(raw) {
   const text = String(raw ?? '').trim().replace(/\u2212/g, '-');
   if (text === '') return { error: 'empty cell: type a number' };
-  if (NUMBER.test(text)) return { value: Number(text) };
+  // 1e400 reads as Infinity: as much "not a number" as abc, said the same way.
+  const tooLarge = { error: `“${raw}” is not a number (too large: at most about 1.8e308)` };
+  if (NUMBER.test(text)) return Number.isFinite(Number(text)) ? { value: Number(text) } : tooLarge;
   const parts = text.split('/');
   if (parts.length === 2 && NUMBER.test(parts[0].trim()) && NUMBER.test(parts[1].trim())) {
     const den = Number(parts[1]);
     if (den === 0) return { error: `“${raw}”: division by zero` };
-    return { value: Number(parts[0]) / den };
+    const value = Number(parts[0]) / den;
+    return Number.isFinite(value) && Number.isFinite(den) ? { value } : tooLarge;
   }
   return { error: `“${raw}” is not a number` };
 }
@@ -47,9 +50,11 @@ export function parseWhole(raw, name) {
   return { error: `${name} must be a whole number, not “${raw}”` };
 }
 
-/** Cell text for a number from a preset or the server: 0.111… becomes "1/9". */
+/** Cell text for a number from a preset or the server: 0.5 stays "0.5" (a short decimal
+ * reads as the deck wrote it), 0.111… becomes "1/9" (its decimals would be rounded). */
 export function toCellText(value) {
   if (Number.isInteger(value)) return String(value);
+  if (/^-?\d+\.\d{1,4}$/.test(String(value))) return String(value);
   for (const d of DENOMINATORS) {
     const n = value * d;
     if (Math.abs(n - Math.round(n)) < 1e-9) return `${Math.round(n)}/${d}`;

@@ -203,6 +203,7 @@ export const PARAMS = [
   { key: 'hideTodo', url: 'quiz', codec: flag, def: false },
   { key: 'present', url: 'present', codec: flag, def: false },
   { key: 'seed', url: 'seed', codec: text, def: '1' },
+  { key: 'example', url: 'ex', codec: text, def: '' },  // the lecture example, until edited
 ];
 
 /** The lab's URL state (draft key convviz.lab.v1). */

@@ -38,8 +38,13 @@ const stage = new ConvStage($('[data-stage-root]'), (f) => { lab.hover = f; rend
 function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
 /** Something in the state changed: show it, check it, and ask the server (debounced). */
+// Changes that leave the numbers of a lecture example as they were.
+const KEEPS_EXAMPLE = new Set(['init', 'preset', 'present', 'hideTodo', 'speed', 'step']);
+
 function changed(what, typing = false) {
   const s = lab.state;
+  if (!KEEPS_EXAMPLE.has(what)) s.example = '';
+  showExample(s.example);
   if (what === 'input' || what === 'groups') syncKernelChannels(s);
   if (!typing) { editors.input.update(s); editors.kernel.update(s); }
   params.update(s);
@@ -172,8 +177,17 @@ function applyPreset(id) {
   lab.pinned = null;
   lab.state = fromPreset(example.params, { present: lab.state.present, speed: lab.state.speed,
     seed: lab.state.seed });
+  lab.state.example = id;
   changed('preset');
-  $('[data-status]').textContent = example.description;
+}
+
+/** The example's name and description above the stage while its numbers are shown. */
+function showExample(id) {
+  const note = $('[data-example-note]');
+  const example = id && lab.presets ? lab.presets.examples.find((e) => e.id === id) : null;
+  note.hidden = !example;
+  note.textContent = example ? `${example.name} (deck ${example.deck}): ${example.description}` : '';
+  $('[data-preset]').value = example ? id : '';
 }
 
 function bindControls() {
@@ -195,7 +209,7 @@ async function main() {
   if (restored) lab.state = restored;
   else {
     lab.state = fromPreset(lab.presets.examples.find((e) => e.id === DEFAULT_EXAMPLE).params);
-    $('[data-preset]').value = DEFAULT_EXAMPLE;
+    lab.state.example = DEFAULT_EXAMPLE;
   }
   changed('init');
 }

@@ -70,6 +70,13 @@ export class MatrixGrids {
       this.kernels.forEach((g, c) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
         writeCell(cell, k4[o][c][r][cc]);
       })));
+      // W_conv's kernel is the given one rotated 180°: its names read w₂₂ … w₁₁.
+      if (resp.w_conv) {
+        this.rotated.forEach((g, c) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
+          const given = k4[o][c];
+          writeCell(cell, given[given.length - 1 - r][given[0].length - 1 - cc]);
+        })));
+      }
     }
   }
 

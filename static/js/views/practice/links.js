@@ -89,7 +89,29 @@ function transposedLink(g, input, kernel) {
     text: 'watch it animated (transposed convolution)' }];
 }
 
+/** The pooling page's own table (views/pool/main.js): numbers only, so plain text is safe. */
+function poolLink(g, input, mode, text) {
+  const pairText = (v, d) => pair(v, d).join(',');
+  const parts = [`input=${grid(input)}`, `mode=${mode}`, `k=${pairText(g.kernel_size, 2)}`,
+    `stride=${pairText(g.stride ?? g.kernel_size, 2)}`, `padding=${pairText(g.padding, 0)}`,
+    `dilation=${pairText(g.dilation, 1)}`];
+  if (g.ceil_mode) parts.push('ceil=1');
+  return [{ view: '/pool', href: `/pool?${parts.join('&')}`, text }];
+}
+
 Object.assign(BUILDERS, {
+  async 'pool-output'(ex, sol, g) {
+    return poolLink(g, g.input, g.mode, 'watch it animated (pooling, window by window)');
+  },
+  // Sizes only: a map of ones shows every window and where the last one stops.
+  async 'pool-size'(ex, sol, g) {
+    return poolLink(g, filled(g.input_size, '1'), 'max', 'watch it animated (pooling)');
+  },
+  // The page unpools the pooled maxima themselves: Z's values go to the same positions.
+  async 'unpool-output'(ex, sol, g) {
+    return poolLink(g, g.input, 'max',
+      'watch it animated (max pooling remembers the positions; unpooling reuses them)');
+  },
   async 'c-row'(ex, sol, g) {
     return [matrixLink('/matrix', g, filled(g.input_size, '1'), 'see it as a matrix', g.row)];
   },
