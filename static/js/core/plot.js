@@ -21,6 +21,13 @@ export function ensurePlotly() {
   return loading;
 }
 
+// Cells are drawn at 1-based positions (x0 = y0 = 1), so that the axes and the hover
+// count from 1 like the decks (h₁₁) and the formula panel. Callers think in 0-based
+// cells, as the API does: shapes are shifted on their way in, hovers on their way out.
+const BASE = 1;
+const shifted = (shapes) => shapes.map((s) => ({ ...s, x0: s.x0 + BASE, x1: s.x1 + BASE,
+  y0: s.y0 + BASE, y1: s.y1 + BASE }));
+
 const FONT = { family: 'Inter, system-ui, sans-serif', size: 16, color: '#1d2433' };
 
 /** Draw (or redraw) a heatmap of the 2-D array `z` on a ±scale, rows top to bottom. */
@@ -29,7 +36,8 @@ export async function heatmap(div, z, scale, { title = '', onHover = null, onCli
   const s = scale || 1;
   const trace = {
     type: 'heatmap', z, zmin: -s, zmax: s, colorscale: plotlyScale(), xgap: 0, ygap: 0,
-    hovertemplate: 'row %{y}, column %{x}: %{z}<extra></extra>',
+    x0: BASE, y0: BASE,
+    hovertemplate: 'row %{y}, column %{x} (counting from 1): %{z}<extra></extra>',
     colorbar: { thickness: 14, outlinewidth: 0, tickfont: FONT },
   };
   const layout = {
@@ -44,9 +52,10 @@ export async function heatmap(div, z, scale, { title = '', onHover = null, onCli
   await Plotly.react(div, [trace], layout, { displayModeBar: false, responsive: true });
   if (!div.dataset.bound) {
     div.dataset.bound = '1';
-    div.on('plotly_hover', (e) => div.hoverCb && div.hoverCb(e.points[0].y, e.points[0].x));
+    const cell = (e) => [e.points[0].y - BASE, e.points[0].x - BASE];
+    div.on('plotly_hover', (e) => div.hoverCb && div.hoverCb(...cell(e)));
     div.on('plotly_unhover', () => div.hoverCb && div.hoverCb(null));
-    div.on('plotly_click', (e) => div.clickCb && div.clickCb(e.points[0].y, e.points[0].x));
+    div.on('plotly_click', (e) => div.clickCb && div.clickCb(...cell(e)));
   }
   div.hoverCb = onHover;
   div.clickCb = onClick;
@@ -69,5 +78,5 @@ export function areaRect([r0, r1, c0, c1], line = '#111', width = 3) {
 /** Replace the overlay shapes of a drawn heatmap. */
 export function setShapes(div, shapes) {
   if (!window.Plotly || !div.data) return Promise.resolve();
-  return window.Plotly.relayout(div, { shapes });
+  return window.Plotly.relayout(div, { shapes: shifted(shapes) });
 }

@@ -75,3 +75,24 @@ def test_a_shared_link_names_its_example_until_the_numbers_change(lab: Page, ser
         expect(other.locator("[data-preset]")).to_have_value("")
     finally:
         fresh.close()
+
+
+def test_heatmap_hovers_and_axes_count_from_1_like_the_formula(lab: Page) -> None:
+    editor = lab.locator('[data-editor="input"]')
+    editor.locator('button[data-edit="text"]').click()
+    rows = "\n".join(" ".join(str((r * 24 + c) % 7 - 3) for c in range(24)) for r in range(24))
+    editor.locator('textarea[data-edit="text"]').fill(rows)
+    editor.locator('button[data-edit="apply"]').click()
+    lab.locator('[data-param="stride.h"]').fill("1")
+    lab.locator('[data-param="stride.w"]').fill("1")
+    out = lab.locator('[data-stage="output"] .heatmap').first
+    expect(out.locator(".main-svg").first).to_be_visible()
+    area = out.locator(".nsewdrag").first.bounding_box()  # the plot area, 22 × 22 cells
+    assert area is not None
+    lab.mouse.move(area["x"] + area["width"] * 6.5 / 22, area["y"] + area["height"] * 4.5 / 22)
+    expect(lab.locator(".hoverlayer .hovertext").first).to_contain_text(
+        "row 5, column 7 (counting from 1)")
+    expect(lab.locator('[data-f="cell"]')).to_have_text("h₅₇")
+    first_ticks = lab.evaluate("""() => [...document.querySelectorAll(
+      '[data-stage="output"] .heatmap .xtick text')].map((t) => t.textContent)""")
+    assert "0" not in first_ticks and first_ticks, first_ticks
