@@ -13,8 +13,48 @@ function mix(stops, t) {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
-/** CSS colour of `value` on a scale symmetric about zero up to ±maxAbs. */
+// A map is drawn on a scale: a number s (diverging, ±s, zero grey) or, for pictures,
+// { gray: true, lo, hi } (lo black, hi white: 0–255 for an image's intensities).
+
+const gray = (value, s) => Math.min(1, Math.max(0, (value - s.lo) / ((s.hi - s.lo) || 1)));
+
+/** Whole numbers from 0 to 255 (and some above 1): an image's intensities, not a lecture's. */
+export function imageLike(nested) {
+  let top = 0;
+  let ok = true;
+  const walk = (v) => {
+    if (!ok) return;
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (!Number.isInteger(v) || v < 0 || v > 255) ok = false;
+    else if (v > top) top = v;
+  };
+  walk(nested);
+  return ok && top > 9;
+}
+
+/** The scale to draw `nested` on: `mode` "auto" (gray for image-like data), "gray" or
+ * "diverging". Forced gray on other data spans its own range, lowest black. */
+export function scaleFor(nested, mode = 'auto') {
+  if (mode === 'gray' || (mode === 'auto' && imageLike(nested))) {
+    if (imageLike(nested)) return { gray: true, lo: 0, hi: 255 };
+    let lo = Infinity;
+    let hi = -Infinity;
+    const walk = (v) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    };
+    walk(nested);
+    return { gray: true, lo: Number.isFinite(lo) ? lo : 0, hi: Number.isFinite(hi) ? hi : 1 };
+  }
+  return maxAbs(nested);
+}
+
+/** CSS colour of `value` on a scale (a number: symmetric about zero up to ±maxAbs). */
 export function colour(value, maxAbs) {
+  if (maxAbs && maxAbs.gray) {
+    const g = Math.round(255 * gray(value, maxAbs));
+    return `rgb(${g}, ${g}, ${g})`;
+  }
   if (!maxAbs || value === 0) return mix(NEG, 0);
   const t = Math.abs(value) / maxAbs;
   return value < 0 ? mix(NEG, t) : mix(POS, t);
@@ -22,11 +62,13 @@ export function colour(value, maxAbs) {
 
 /** True when text on colour(value) should be light. */
 export function darkFill(value, maxAbs) {
+  if (maxAbs && maxAbs.gray) return gray(value, maxAbs) < 0.5;
   return maxAbs > 0 && Math.abs(value) / maxAbs > 0.62;
 }
 
-/** The same scale as a Plotly colorscale, for zmin = −maxAbs, zmax = maxAbs. */
-export function plotlyScale() {
+/** The same scale as a Plotly colorscale (for zmin, zmax as zRange gives). */
+export function plotlyScale(s = 1) {
+  if (s && s.gray) return [[0, 'rgb(0,0,0)'], [1, 'rgb(255,255,255)']];
   const scale = [];
   for (let k = NEG.length - 1; k >= 0; k -= 1) {
     scale.push([0.5 - (0.5 * k) / (NEG.length - 1), `rgb(${NEG[k].join(',')})`]);
@@ -35,6 +77,13 @@ export function plotlyScale() {
     scale.push([0.5 + (0.5 * k) / (POS.length - 1), `rgb(${POS[k].join(',')})`]);
   }
   return scale;
+}
+
+/** [zmin, zmax] of a scale. */
+export function zRange(s) {
+  if (s && s.gray) return [s.lo, s.hi > s.lo ? s.hi : s.lo + 1];
+  const m = s || 1;
+  return [-m, m];
 }
 
 /** Largest |value| in nested arrays (0 when all zero). */

@@ -1,7 +1,7 @@
 // The Plotly wrapper: the only module that touches window.Plotly. plotly.js
 // is loaded from our own static files on first use (never a CDN).
 
-import { plotlyScale } from './colors.js';
+import { plotlyScale, zRange } from './colors.js';
 
 const SRC = '/static/vendor/plotly.min.js';
 let loading = null;
@@ -30,12 +30,13 @@ const shifted = (shapes) => shapes.map((s) => ({ ...s, x0: s.x0 + BASE, x1: s.x1
 
 const FONT = { family: 'Inter, system-ui, sans-serif', size: 16, color: '#1d2433' };
 
-/** Draw (or redraw) a heatmap of the 2-D array `z` on a ±scale, rows top to bottom. */
+/** Draw (or redraw) a heatmap of the 2-D array `z` on a scale (colors.js: ±s, or gray),
+ * rows top to bottom. */
 export async function heatmap(div, z, scale, { title = '', onHover = null, onClick = null } = {}) {
   const Plotly = await ensurePlotly();
-  const s = scale || 1;
+  const [zmin, zmax] = zRange(scale);
   const trace = {
-    type: 'heatmap', z, zmin: -s, zmax: s, colorscale: plotlyScale(), xgap: 0, ygap: 0,
+    type: 'heatmap', z, zmin, zmax, colorscale: plotlyScale(scale), xgap: 0, ygap: 0,
     x0: BASE, y0: BASE,
     hovertemplate: 'row %{y}, column %{x} (counting from 1): %{z}<extra></extra>',
     colorbar: { thickness: 14, outlinewidth: 0, tickfont: FONT },

@@ -204,6 +204,8 @@ export const PARAMS = [
   { key: 'present', url: 'present', codec: flag, def: false },
   { key: 'seed', url: 'seed', codec: text, def: '1' },
   { key: 'example', url: 'ex', codec: text, def: '' },  // the lecture example, until edited
+  { key: 'whole', url: 'whole', codec: flag, def: false },  // the lab: whole output at once
+  { key: 'colors', url: 'colors', codec: text, def: 'auto' },  // the lab: auto, gray, diverging
 ];
 
 /** The lab's URL state (draft key convviz.lab.v1). */

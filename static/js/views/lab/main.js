@@ -39,7 +39,8 @@ function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
 /** Something in the state changed: show it, check it, and ask the server (debounced). */
 // Changes that leave the numbers of a lecture example as they were.
-const KEEPS_EXAMPLE = new Set(['init', 'preset', 'present', 'hideTodo', 'speed', 'step']);
+const KEEPS_EXAMPLE = new Set(['init', 'preset', 'present', 'hideTodo', 'speed', 'step',
+  'whole', 'colors']);
 
 function changed(what, typing = false) {
   const s = lab.state;
@@ -51,9 +52,11 @@ function changed(what, typing = false) {
   showPresent(s.present, 'lab');
   $('[data-stage-root]').classList.toggle('quiz', s.hideTodo);
   if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
-  if (what === 'hideTodo' || what === 'present') {
+  const redrawn = stage.setLook({ colors: s.colors, whole: s.whole });
+  if (what === 'hideTodo' || what === 'present' || what === 'whole' || what === 'colors') {
     url.save(s);
-    if (what === 'hideTodo') render();  // the formula hides or shows its sums
+    if (what !== 'present') render();  // the formula's sums, the output's fill, the colours
+    if (redrawn) redrawn.then(() => render());
     return;
   }
   const { body, errors } = toRequest(s);
@@ -115,6 +118,7 @@ async function send() {
     const original = lab.body.flip_kernel ? kernel4(lab.body.kernel) : null;
     const ready = stage.setData(resp, original);
     player.setTotal(resp.trace.total);
+    player.setRow(resp.output_shape[resp.output_shape.length - 1]);
     // The user may have stepped while the request was out: keep where they are now.
     player.set(Number(lab.state.step) || 0, true);
     render();

@@ -3,7 +3,7 @@
 // convolution) and the output. Built on a new shape; every frame patches.
 
 import { Grid, linesOf } from '../../core/grid.js';
-import { maxAbs } from '../../core/colors.js';
+import { maxAbs, scaleFor } from '../../core/colors.js';
 import { output3, outShape } from '../../core/trace.js';
 
 const sizeClass = (n) => (n <= 7 ? 'size-l' : n <= 11 ? 'size-m' : 'size-s');
@@ -42,7 +42,7 @@ export class CellMaps {
     this.build(resp, original);
     this.resp = resp;
     this.original = original;
-    const scale = maxAbs(resp.padded_input);
+    const scale = scaleFor(resp.padded_input, this.colors);
     const [[top, bottom], [left, right]] = resp.padding;
     const [hp, wp] = [resp.padded_input[0].length, resp.padded_input[0][0].length];
     const pads = [];
@@ -58,7 +58,7 @@ export class CellMaps {
       grid.mark('unv', unvisited);
     });
     const out = output3(resp);
-    const outScale = maxAbs(out);
+    const outScale = scaleFor(out, this.colors);
     this.outputs.forEach((grid, c) => grid.setValues(out[c], outScale));
     this.filter = -1;
   }
@@ -102,9 +102,9 @@ export class CellMaps {
         for (let c = 0; c < wo; c += 1) {
           const i = (o * ho + r) * wo + c;
           const cls = grid.cells[r][c].classList;
-          cls.toggle('done', current < 0 || i < current);
+          cls.toggle('done', scene.whole || current < 0 || i < current);
           cls.toggle('current', i === current);
-          cls.toggle('todo', current >= 0 && i > current);
+          cls.toggle('todo', !scene.whole && current >= 0 && i > current);
         }
       }
       grid.mark('focus', scene.outFocus && scene.outFocus[0] === o ? [scene.outFocus.slice(1)] : []);

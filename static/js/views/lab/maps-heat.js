@@ -4,7 +4,7 @@
 // a veil over the outputs not computed yet.
 
 import { Grid } from '../../core/grid.js';
-import { maxAbs } from '../../core/colors.js';
+import { maxAbs, scaleFor } from '../../core/colors.js';
 import { areaRect, cellRects, heatmap, setShapes } from '../../core/plot.js';
 import { output3, outShape } from '../../core/trace.js';
 
@@ -50,9 +50,9 @@ export class HeatMaps {
     this.resp = resp;
     this.original = original;
     this.filter = -1;
-    const scale = maxAbs(resp.padded_input);
+    const scale = scaleFor(resp.padded_input, this.colors);
     const out = output3(resp);
-    const outScale = maxAbs(out);
+    const outScale = scaleFor(out, this.colors);
     const multi = (n) => n > 1;
     this.ready = Promise.all([
       ...this.inputs.map((div, c) => heatmap(div, resp.padded_input[c], scale, {
@@ -96,12 +96,14 @@ export class HeatMaps {
     this.outputs.forEach((div, o) => {
       const shapes = [];
       const cur = scene.current;
-      if (cur && cur[0] === o) {
+      if (cur && cur[0] === o && scene.whole) {
+        shapes.push(...cellRects([cur.slice(1)], { line: INK, width: 3 }));
+      } else if (cur && cur[0] === o) {
         const veil = { type: 'rect', line: { width: 0 }, fillcolor: 'rgba(255,255,255,0.82)' };
         if (cur[2] + 1 < wo) shapes.push({ ...veil, x0: cur[2] + 0.5, x1: wo - 0.5, y0: cur[1] - 0.5, y1: cur[1] + 0.5 });
         if (cur[1] + 1 < ho) shapes.push({ ...veil, x0: -0.5, x1: wo - 0.5, y0: cur[1] + 0.5, y1: ho - 0.5 });
         shapes.push(...cellRects([cur.slice(1)], { line: INK, width: 3 }));
-      } else if (cur && cur[0] < o) {
+      } else if (cur && cur[0] < o && !scene.whole) {
         shapes.push({ type: 'rect', line: { width: 0 }, fillcolor: 'rgba(255,255,255,0.82)',
           x0: -0.5, x1: wo - 0.5, y0: -0.5, y1: ho - 0.5 });
       }

@@ -44,9 +44,21 @@ export class ConvStage {
     return null;
   }
 
+  /** How maps look: `colors` "auto", "gray" or "diverging"; `whole`: the whole output at
+   * once instead of filling in. A new colour mode redraws the maps. */
+  setLook({ colors, whole }) {
+    this.whole = Boolean(whole);
+    if (colors === this.colors) return null;
+    this.colors = colors;
+    this.cells.colors = colors;
+    this.heat.colors = colors;
+    return this.resp ? this.setData(this.resp, this.original) : null;
+  }
+
   /** A new response; `original` is the kernel as entered (4-D) when flipped, else null. */
   setData(resp, original) {
     this.resp = resp;
+    this.original = original;
     const [, h, w] = [0, resp.arithmetic[0].input_size, resp.arithmetic[1].input_size];
     const [hp, wp] = [resp.padded_input[0].length, resp.padded_input[0][0].length];
     const large = h > CELL_LIMIT || w > CELL_LIMIT || hp > PADDED_LIMIT || wp > PADDED_LIMIT;
@@ -74,7 +86,7 @@ export class ConvStage {
   /** Draw step `index` under `focus`; rendering is a function of these alone. */
   show(store, links, index, focus) {
     if (!this.resp) return;
-    const scene = sceneOf(this.resp, store, links, index, focus);
+    const scene = { ...sceneOf(this.resp, store, links, index, focus), whole: this.whole };
     this.scene = scene;
     this.maps.show(scene);
     const step = scene.step;

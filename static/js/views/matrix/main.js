@@ -22,6 +22,7 @@ const shell = new Shell('matrix', [SYMBOLIC], {
     page.resp = resp;
     stage.setData(resp, kernel4(body.kernel), body.symbolic);
     player.setTotal(resp.output_flat.length);
+    player.setRow(resp.output_shape[resp.output_shape.length - 1]);
     player.set(Number(shell.state.step) || 0, true);
     render();
   },

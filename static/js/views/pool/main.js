@@ -51,6 +51,7 @@ const exchange = new Exchange({ endpoint: ENDPOINT, wire: (b) => ({ ...b, trace:
     page.unpool = unpool;
     stage.setData(resp, unpool);
     player.setTotal(resp.trace.total);
+    player.setRow(resp.output_shape[resp.output_shape.length - 1]);
     player.set(Number(page.state.step) || 0, true);
     render();
   },

@@ -1,0 +1,87 @@
+"""Image-like inputs in the lab: a grayscale scale picked for 0–255 data and switchable,
+the whole output at once, speeds up to a true 60 steps/s, and stepping by whole rows."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.lab.test_lab import input_cell, load_example
+
+COUNTER = "[data-player=counter]"
+
+
+def _fill(page: Page, cell: str) -> str:
+    return page.locator(cell).evaluate(
+        "(e) => getComputedStyle(e.closest('.cell') || e).getPropertyValue('--fill').trim()")
+
+
+def _gray_picture(page: Page) -> None:
+    editor = page.locator('[data-editor="input"]')
+    editor.locator('button[data-edit="text"]').click()
+    rows = "\n".join(" ".join(str((r * 37 + c * 23) % 256) for c in range(8)) for r in range(8))
+    editor.locator('textarea[data-edit="text"]').fill(rows)
+    editor.locator('button[data-edit="apply"]').click()
+    page.locator('[data-param="stride.h"]').fill("1")
+    page.locator('[data-param="stride.w"]').fill("1")
+    expect(page.locator('[data-stage="output-size"]')).to_have_text("6 × 6")
+
+
+def test_a_picture_is_drawn_in_gray_and_the_scale_can_be_switched(lab: Page) -> None:
+    _gray_picture(lab)
+    first = '[data-stage="input"] .grid .cell[data-r="0"][data-c="0"]'
+    expect(lab.locator(first)).to_have_attribute("style", re.compile(r"rgb\(0, 0, 0\)"))
+    bright = '[data-stage="input"] .grid .cell[data-r="1"][data-c="6"]'  # 37 + 138 = 175
+    expect(lab.locator(bright)).to_have_attribute("style", re.compile(r"rgb\(175, 175, 175\)"))
+    lab.select_option('[data-param="colors"]', "diverging")
+    expect(lab.locator(first)).to_have_attribute("style", re.compile(r"rgb\(235, 235, 235\)"))
+    lab.select_option('[data-param="colors"]', "auto")
+    expect(lab.locator(first)).to_have_attribute("style", re.compile(r"rgb\(0, 0, 0\)"))
+    # A lecture example (small signed numbers) stays diverging in auto.
+    load_example(lab, "stride-3")
+    expect(lab.locator(first)).not_to_have_attribute("style", re.compile(r"rgb\(0, 0, 0\)"))
+
+
+def test_the_whole_output_at_once_and_stepping_by_rows(lab: Page) -> None:
+    _gray_picture(lab)
+    expect(lab.locator(COUNTER)).to_have_text("Step 1 of 36")
+    todo = lab.locator('[data-stage="output"] .grid .cell.todo')
+    expect(todo).to_have_count(35)
+    lab.locator('[data-param="whole"]').check()
+    expect(todo).to_have_count(0)
+    expect(lab.locator('[data-stage="output"] .grid .cell.current')).to_have_count(1)
+    lab.locator("body").click(position={"x": 5, "y": 5})
+    lab.keyboard.press("Shift+ArrowRight")
+    expect(lab.locator(COUNTER)).to_have_text("Step 7 of 36")  # one output row: 6 steps
+    lab.keyboard.press("PageDown")
+    expect(lab.locator(COUNTER)).to_have_text("Step 13 of 36")
+    lab.locator('[data-action="prev-row"]').click()
+    expect(lab.locator(COUNTER)).to_have_text("Step 7 of 36")
+    lab.wait_for_function("() => location.search.includes('whole=1')")
+    lab.reload()
+    expect(lab.locator('[data-param="whole"]')).to_be_checked()
+    expect(lab.locator('[data-stage="output"] .grid .cell.todo')).to_have_count(0)
+
+
+def test_the_fastest_speed_is_a_true_60_steps_per_second(lab: Page) -> None:
+    editor = lab.locator('[data-editor="input"]')
+    editor.locator('button[data-edit="text"]').click()
+    editor.locator('textarea[data-edit="text"]').fill(
+        "\n".join(" ".join("1" for _ in range(40)) for _ in range(40)))
+    editor.locator('button[data-edit="apply"]').click()
+    lab.locator('[data-param="stride.h"]').fill("1")
+    lab.locator('[data-param="stride.w"]').fill("1")
+    expect(lab.locator(COUNTER)).to_have_text("Step 1 of 1444")
+    lab.locator("[data-player=speed]").fill("7")
+    expect(lab.locator("[data-player=speed-label]")).to_have_text("60 steps/s")
+    lab.locator('[data-player="toggle"]').click()
+    start = time.monotonic()
+    time.sleep(3.0)
+    lab.locator('[data-player="toggle"]').click()
+    took = time.monotonic() - start
+    step = int(re.search(r"Step (\d+)", lab.locator(COUNTER).text_content() or "").group(1))
+    rate = (step - 1) / took
+    assert 45 < rate < 70, rate
+    assert lab.locator(input_cell(lab, 0, 0)).count() == 0  # a text editor above 16 rows
