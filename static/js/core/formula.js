@@ -25,7 +25,31 @@ class Panel {
     this.where = root.querySelector('[data-f="where"]');
     this.lines = root.querySelector('[data-f="lines"]');
     this.layout = '';
+    // What a screen reader announces at each step: the formula in words, once (the panel
+    // itself is no longer a live region, or it would be read symbol by symbol).
+    root.removeAttribute('aria-live');
+    this.spoken = document.createElement('p');
+    this.spoken.className = 'sr-only';
+    this.spoken.setAttribute('aria-live', 'polite');
+    this.spoken.dataset.f = 'spoken';
+    root.append(this.spoken);
   }
+
+  /** Say the panel's current content in words. */
+  speak() {
+    const lines = [...this.lines.querySelectorAll('.eq, .eq-total')].filter((l) => !l.hidden)
+      .map((l) => l.textContent).join('; ');
+    this.spoken.textContent = inWords(`${this.title.textContent}, ${this.where.textContent}: `
+      + lines);
+  }
+}
+
+/** A formula as a sentence: "3·1 + 2·(−2) = −1" reads "3 times 1 plus 2 times minus 2
+ * equals minus 1". */
+export function inWords(text) {
+  return text.replace(/\s*·\s*/g, ' times ').replace(/\s*\+\s*/g, ' plus ')
+    .replace(/\s*=\s*/g, ' equals ').replace(/[()]/g, '').replace(/−/g, 'minus ')
+    .replace(/\s+/g, ' ').trim();
 }
 
 export class FormulaPanel extends Panel {
@@ -66,6 +90,7 @@ export class FormulaPanel extends Panel {
       this.where.textContent = message;
       this.lines.replaceChildren();
       this.layout = '';
+      this.spoken.textContent = '';
       return;
     }
     const [o, r, c] = formula.out;
@@ -95,6 +120,7 @@ export class FormulaPanel extends Panel {
       if (!several) sumEl.textContent = secret ? '?' : fmt(formula.value);
     });
     this.renderTotal(formula, several, secret);
+    this.speak();
   }
 
   renderTotal(formula, several, secret = false) {
@@ -167,5 +193,6 @@ export class TermPanel extends Panel {
       row.equals.textContent = line.sum ? ' = ' : '';
       row.p.classList.toggle('eq-cont', !line.label);
     });
+    this.speak();
   }
 }

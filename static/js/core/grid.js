@@ -30,6 +30,10 @@ export class Grid {
     this.el.dataset.ch = String(opts.channel ?? 0);
     this.el.style.setProperty('--cols', String(cols));
     this.el.style.setProperty('--rows', String(rows));
+    // One tab stop per grid (the cell last focused); arrows move within it (linkCells).
+    this.el.setAttribute('role', 'group');
+    this.el.setAttribute('aria-label', `${opts.caption || opts.kind}, ${rows} × ${cols}: `
+      + 'arrows move, Enter pins');
     this.cells = [];
     const frag = document.createDocumentFragment();
     for (let r = 0; r < rows; r += 1) {
@@ -39,6 +43,7 @@ export class Grid {
         cell.className = 'cell';
         cell.dataset.r = String(r);
         cell.dataset.c = String(c);
+        cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
         const v = document.createElement('span');
         v.className = 'v';
         const k = document.createElement('span');
@@ -67,6 +72,7 @@ export class Grid {
         const cell = this.cells[r][c];
         const value = values[r][c];
         writeCell(cell, fmt(value));
+        cell.setAttribute('aria-label', `row ${r + 1}, column ${c + 1}: ${fmt(value)}`);
         cell.style.setProperty('--fill', colour(value, scale));
         cell.classList.toggle('ink-light', darkFill(value, scale));
       }
@@ -132,6 +138,30 @@ export function linkCells(root, focusAt, onFocus, onPick) {
     if (e.target.closest('.grid .cell') && !focusAt(e.relatedTarget)) onFocus(null);
   });
   root.addEventListener('click', (e) => { const f = focusAt(e.target); if (f) onPick(f); });
+  // The keyboard does what the pointer does: focus is hover, Enter is a click.
+  root.addEventListener('focusin', (e) => { const f = focusAt(e.target); if (f) onFocus(f); });
+  root.addEventListener('focusout', (e) => {
+    if (e.target.closest('.grid .cell') && !focusAt(e.relatedTarget)) onFocus(null);
+  });
+  root.addEventListener('keydown', (e) => {
+    const cell = e.target.closest && e.target.closest('.grid .cell');
+    if (!cell) return;
+    if (e.key === 'Enter') {
+      const f = focusAt(cell);
+      if (f) { e.preventDefault(); onPick(f); }
+      return;
+    }
+    const move = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[e.key];
+    if (!move || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const grid = cell.parentElement;
+    const [r, c] = [Number(cell.dataset.r) + move[0], Number(cell.dataset.c) + move[1]];
+    const next = grid.querySelector(`:scope > .cell[data-r="${r}"][data-c="${c}"]`);
+    e.preventDefault();
+    if (!next) return;
+    cell.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  });
 }
 
 /** Bounding box [r0, r1, c0, c1] of [r, c] positions, or null. */

@@ -18,5 +18,9 @@ export function ownsKey(target, key) {
     return true; // text, number and the like keep every key
   }
   if (tag === 'BUTTON' || tag === 'A' || tag === 'SUMMARY') return key === ' ' || key === 'Enter';
+  // A focused grid cell: arrows move within its grid, Enter pins it (core/grid.js).
+  if (target.classList && target.classList.contains('cell') && target.closest('.grid')) {
+    return key.startsWith('Arrow') || key === 'Enter';
+  }
   return false;
 }

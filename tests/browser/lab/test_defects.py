@@ -67,7 +67,7 @@ def test_a_shared_link_names_its_example_until_the_numbers_change(lab: Page, ser
     fresh = lab.context.browser.new_context()  # type: ignore[union-attr]
     try:
         other = fresh.new_page()
-        other.goto(lab.url)
+        other.goto(lab.evaluate("() => location.href"))
         expect(other.locator("[data-example-note]")).to_have_text(text)
         expect(other.locator("[data-preset]")).to_have_value("bias-stride-2")
         other.locator(input_cell(other, 0, 0)).fill("7")  # no longer the deck's numbers

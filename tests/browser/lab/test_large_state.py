@@ -42,7 +42,7 @@ def test_a_256_by_256_matrix_of_floats_opens_from_a_copied_link(lab: Page, serve
       const { unpack } = await import('/static/js/core/url-state.js');
       return location.search === '' && (unpack(location.hash) || '').includes('step=4');
     }""")
-    link = lab.url
+    link = lab.evaluate("() => location.href")  # page.url may lag a replaceState
     assert len(link) < 2_000_000
     fresh = lab.context.browser.new_context()  # type: ignore[union-attr]
     try:

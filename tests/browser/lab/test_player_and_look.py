@@ -85,3 +85,47 @@ def test_the_fastest_speed_is_a_true_60_steps_per_second(lab: Page) -> None:
     rate = (step - 1) / took
     assert 45 < rate < 70, rate
     assert lab.locator(input_cell(lab, 0, 0)).count() == 0  # a text editor above 16 rows
+
+
+def _big_input(page: Page, n: int = 24) -> None:
+    editor = page.locator('[data-editor="input"]')
+    editor.locator('button[data-edit="text"]').click()
+    editor.locator('textarea[data-edit="text"]').fill(
+        "\n".join(" ".join(str((r * n + c) % 7 - 3) for c in range(n)) for r in range(n)))
+    editor.locator('button[data-edit="apply"]').click()
+
+
+def test_a_stride_change_redraws_the_output_heatmap_only(lab: Page) -> None:
+    _big_input(lab)
+    lab.locator('[data-param="stride.h"]').fill("1")
+    lab.locator('[data-param="stride.w"]').fill("1")
+    expect(lab.locator('[data-stage="output-size"]')).to_have_text("22 × 22")
+    expect(lab.locator('[data-stage="output"] .heatmap .main-svg').first).to_be_visible()
+    mark = """() => ['input', 'output'].forEach((k) => {
+      document.querySelector(`[data-stage="${k}"] .heatmap`).data[0].marked = true; })"""
+    lab.evaluate(mark)
+    lab.locator('[data-param="stride.h"]').fill("2")
+    expect(lab.locator('[data-stage="output-size"]')).to_have_text("11 × 22")
+    kept = lab.evaluate("""() => ['input', 'output'].map((k) =>
+      Boolean(document.querySelector(`[data-stage="${k}"] .heatmap`).data[0].marked))""")
+    assert kept == [True, False]  # the input's map was left alone, the output's redrawn
+    lab.locator('[data-param="padding.h"]').fill("1")  # the padded input changes: redrawn
+    expect(lab.locator('[data-stage="output-size"]')).to_have_text("12 × 22")
+    assert lab.evaluate("""() => Boolean(document.querySelector(
+      '[data-stage="input"] .heatmap').data[0].marked)""") is False
+
+
+def test_plotly_is_fetched_with_the_page_for_a_large_link(lab: Page, server: str) -> None:
+    _big_input(lab)
+    lab.wait_for_function("() => location.search.split(';').length >= 24")  # 24 rows saved
+    link = lab.evaluate("() => location.href")
+    fresh = lab.context.browser.new_context()  # type: ignore[union-attr]
+    try:
+        other = fresh.new_page()
+        order: list[str] = []
+        other.on("request", lambda r: order.append(r.url.split("?")[0].rsplit("/", 1)[-1]))
+        other.goto(link)
+        expect(other.locator('[data-stage="input"] .heatmap .main-svg').first).to_be_visible()
+        assert order.index("plotly.min.js") < order.index("conv2d"), order
+    finally:
+        fresh.close()

@@ -36,6 +36,7 @@ export class HeatMaps {
     const key = JSON.stringify([cin, cout, ig, kh, kw, Boolean(original)]);
     if (key !== this.key) {
       this.key = key;
+      this.inputKey = '';  // new plots: nothing drawn in them to keep
       for (const slot of Object.values(this.slots)) slot.replaceChildren();
       this.inputs = Array.from({ length: cin }, (_, c) => plotDiv(this.slots.input, 'input', c));
       this.outputs = Array.from({ length: Math.min(MAX_PLOTS, cout) },
@@ -54,12 +55,17 @@ export class HeatMaps {
     const out = output3(resp);
     const outScale = scaleFor(out, this.colors);
     const multi = (n) => n > 1;
+    // A stride or dilation change leaves the padded input as it was: its heatmaps stay
+    // (a redraw of a 200×200 map is most of a parameter change's repaint).
+    const inputKey = `${this.colors}|${fingerprint(resp.padded_input)}`;
+    const sameInput = inputKey === this.inputKey;
+    this.inputKey = inputKey;
     this.ready = Promise.all([
-      ...this.inputs.map((div, c) => heatmap(div, resp.padded_input[c], scale, {
+      ...this.inputs.map((div, c) => (sameInput ? null : heatmap(div, resp.padded_input[c], scale, {
         title: multi(resp.padded_input.length) ? `channel ${c + 1}` : '',
         onHover: (r, col) => this.onFocus(r === null ? null : { kind: 'in', ch: c, r, c: col }),
         onClick: (r, col) => this.onPick({ kind: 'in', ch: c, r, c: col }),
-      })),
+      }))),
       ...this.outputs.map((div, o) => heatmap(div, out[o], outScale, {
         title: multi(out.length) ? `output channel ${o + 1}` : '',
         onHover: (r, col) => this.onFocus(r === null ? null : { kind: 'out', out: [o, r, col] }),
@@ -113,4 +119,19 @@ export class HeatMaps {
       setShapes(div, shapes);
     });
   }
+}
+
+/** A cheap digest of a nested array of numbers (shape and values), to tell "unchanged". */
+function fingerprint(nested) {
+  let h = 2166136261;
+  let n = 0;
+  const walk = (v) => {
+    if (Array.isArray(v)) { h = Math.imul(h ^ (v.length + 0x9e37), 16777619); v.forEach(walk); return; }
+    const bits = Math.round(v * 1e6) | 0;
+    h = Math.imul(h ^ bits, 16777619);
+    h = Math.imul(h ^ (Math.floor(v) | 0), 16777619);
+    n += 1;
+  };
+  walk(nested);
+  return `${n}:${h >>> 0}`;
 }
