@@ -18,7 +18,8 @@ function mix(stops, t) {
 
 const gray = (value, s) => Math.min(1, Math.max(0, (value - s.lo) / ((s.hi - s.lo) || 1)));
 
-/** Whole numbers from 0 to 255 (and some above 1): an image's intensities, not a lecture's. */
+/** Whole numbers from 0 to 255, some above 31: an image's intensities, not a lecture's
+ * small integers. */
 export function imageLike(nested) {
   let top = 0;
   let ok = true;
@@ -29,13 +30,14 @@ export function imageLike(nested) {
     else if (v > top) top = v;
   };
   walk(nested);
-  return ok && top > 9;
+  return ok && top > 31;
 }
 
-/** The scale to draw `nested` on: `mode` "auto" (gray for image-like data), "gray" or
- * "diverging". Forced gray on other data spans its own range, lowest black. */
-export function scaleFor(nested, mode = 'auto') {
-  if (mode === 'gray' || (mode === 'auto' && imageLike(nested))) {
+/** The scale to draw `nested` on: `mode` "auto" (gray for image-like data, when `picture`:
+ * an output is gray only where its input was a picture), "gray" or "diverging". Forced
+ * gray on other data spans its own range, lowest black. */
+export function scaleFor(nested, mode = 'auto', picture = true) {
+  if (mode === 'gray' || (mode === 'auto' && picture && imageLike(nested))) {
     if (imageLike(nested)) return { gray: true, lo: 0, hi: 255 };
     let lo = Infinity;
     let hi = -Infinity;

@@ -23,6 +23,13 @@ export function bindChrome(opts) {
     opts.changed('present');
   };
   button('present').addEventListener('click', togglePresent);
+  // Presenting, the editors fold into a drawer over the stage: E or the button opens it.
+  const editors = button('editors');
+  const toggleEditors = (open = !document.body.classList.contains('editors-open')) => {
+    document.body.classList.toggle('editors-open', open);
+    if (editors) editors.setAttribute('aria-expanded', String(open));
+  };
+  if (editors) editors.addEventListener('click', () => toggleEditors());
   const share = button('share');
   opts.url.onTooLarge = (tooLarge) => {
     share.title = tooLarge ? 'This state is too large for a link (over 2 MB even compressed); '
@@ -49,6 +56,12 @@ export function bindChrome(opts) {
   document.addEventListener('keydown', (e) => {
     if (ownsKey(e.target, e.key)) return;
     if (e.key === 'Escape' && $('.twin').open) { $('.twin').open = false; return; }
+    if (e.key === 'Escape' && document.body.classList.contains('editors-open')) {
+      toggleEditors(false);
+      return;
+    }
+    if ((e.key === 'e' || e.key === 'E') && document.body.classList.contains('present')
+        && !e.ctrlKey && !e.metaKey && !e.altKey) toggleEditors();
     if (e.key === 'Escape') opts.unpin();
     if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.metaKey && !e.altKey) togglePresent();
   });

@@ -97,8 +97,10 @@ export class Player {
     const rate = SPEEDS[this.speed];
     const start = performance.now();
     const from = this.index;
+    const run = Symbol("run");  // one loop at a time: a restarted play ends the older one
+    this.run = run;
     const frame = (now) => {
-      if (!this.timer) return;
+      if (!this.timer || this.run !== run) return;
       const due = from + Math.floor(((now - start) / 1000) * rate);
       if (due > this.index) this.set(Math.min(due, this.total - 1));
       if (this.index >= this.total - 1) { this.pause(); return; }
@@ -111,6 +113,7 @@ export class Player {
   pause() {
     cancelAnimationFrame(this.timer);
     this.timer = null;
+    this.run = null;
     this.paint();
   }
 

@@ -38,10 +38,10 @@ def test_a_256_by_256_matrix_of_floats_opens_from_a_copied_link(lab: Page, serve
     for _ in range(4):
         lab.keyboard.press("ArrowRight")
     expect(lab.locator("[data-player=counter]")).to_have_text("Step 5 of 64516")
-    lab.wait_for_function("""async () => {
-      const { unpack } = await import('/static/js/core/url-state.js');
-      return location.search === '' && (unpack(location.hash) || '').includes('step=4');
-    }""")
+    # (wait_for_function takes a returned promise for "true": the module is loaded first)
+    lab.evaluate("async () => { window.urlState = await import('/static/js/core/url-state.js'); }")
+    lab.wait_for_function("""() => location.search === ''
+      && (window.urlState.unpack(location.hash) || '').includes('step=4')""")
     link = lab.evaluate("() => location.href")  # page.url may lag a replaceState
     assert len(link) < 2_000_000
     fresh = lab.context.browser.new_context()  # type: ignore[union-attr]

@@ -77,13 +77,15 @@ def test_the_fastest_speed_is_a_true_60_steps_per_second(lab: Page) -> None:
     lab.locator("[data-player=speed]").fill("7")
     expect(lab.locator("[data-player=speed-label]")).to_have_text("60 steps/s")
     lab.locator('[data-player="toggle"]').click()
-    start = time.monotonic()
-    time.sleep(3.0)
+    read = """() => [performance.now(), Number(document.querySelector('[data-player=counter]')
+      .textContent.match(/Step (\\d+)/)[1])]"""
+    time.sleep(0.5)
+    t0, s0 = lab.evaluate(read)
+    time.sleep(2.5)
+    t1, s1 = lab.evaluate(read)  # both read in the page: no click or round trip counted
     lab.locator('[data-player="toggle"]').click()
-    took = time.monotonic() - start
-    step = int(re.search(r"Step (\d+)", lab.locator(COUNTER).text_content() or "").group(1))
-    rate = (step - 1) / took
-    assert 45 < rate < 70, rate
+    rate = (s1 - s0) / ((t1 - t0) / 1000)
+    assert 40 < rate < 66, rate  # a busy machine may drop frames; it never runs fast
     assert lab.locator(input_cell(lab, 0, 0)).count() == 0  # a text editor above 16 rows
 
 

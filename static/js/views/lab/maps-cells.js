@@ -3,7 +3,7 @@
 // convolution) and the output. Built on a new shape; every frame patches.
 
 import { Grid, linesOf } from '../../core/grid.js';
-import { maxAbs, scaleFor } from '../../core/colors.js';
+import { imageLike, maxAbs, scaleFor } from '../../core/colors.js';
 import { output3, outShape } from '../../core/trace.js';
 
 const sizeClass = (n) => (n <= 7 ? 'size-l' : n <= 11 ? 'size-m' : 'size-s');
@@ -58,7 +58,7 @@ export class CellMaps {
       grid.mark('unv', unvisited);
     });
     const out = output3(resp);
-    const outScale = scaleFor(out, this.colors);
+    const outScale = scaleFor(out, this.colors, imageLike(resp.padded_input));
     this.outputs.forEach((grid, c) => grid.setValues(out[c], outScale));
     this.filter = -1;
   }

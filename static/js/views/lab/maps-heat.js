@@ -4,7 +4,7 @@
 // a veil over the outputs not computed yet.
 
 import { Grid } from '../../core/grid.js';
-import { maxAbs, scaleFor } from '../../core/colors.js';
+import { imageLike, maxAbs, scaleFor } from '../../core/colors.js';
 import { areaRect, cellRects, heatmap, setShapes } from '../../core/plot.js';
 import { output3, outShape } from '../../core/trace.js';
 
@@ -53,7 +53,7 @@ export class HeatMaps {
     this.filter = -1;
     const scale = scaleFor(resp.padded_input, this.colors);
     const out = output3(resp);
-    const outScale = scaleFor(out, this.colors);
+    const outScale = scaleFor(out, this.colors, imageLike(resp.padded_input));
     const multi = (n) => n > 1;
     // A stride or dilation change leaves the padded input as it was: its heatmaps stay
     // (a redraw of a 200×200 map is most of a parameter change's repaint).
