@@ -79,9 +79,10 @@ def test_the_fastest_speed_is_a_true_60_steps_per_second(lab: Page) -> None:
     lab.locator('[data-player="toggle"]').click()
     read = """() => [performance.now(), Number(document.querySelector('[data-player=counter]')
       .textContent.match(/Step (\\d+)/)[1])]"""
-    time.sleep(0.5)
+    # From the start of play: the player keeps to the clock, so after frames that came
+    # late (a busy machine) it catches up, and a window that began later would count that.
     t0, s0 = lab.evaluate(read)
-    time.sleep(2.5)
+    time.sleep(3.0)
     t1, s1 = lab.evaluate(read)  # both read in the page: no click or round trip counted
     lab.locator('[data-player="toggle"]').click()
     rate = (s1 - s0) / ((t1 - t0) / 1000)
