@@ -26,3 +26,17 @@ def test_no_page_is_wider_than_the_screen(page: Page, server: str, path: str,
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(CUT_OFF) == 0
+
+
+def test_a_table_that_scrolls_sideways_shows_that_it_does(page: Page, server: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/matrix?input=" + ";".join(",".join("1" for _ in range(7))
+                                                   for _ in range(7)) + "&kernel=1,2;3,4")
+    page.wait_for_load_state("networkidle")
+    box = page.locator(".mx-c").first
+    sizes = box.evaluate("(e) => [e.scrollWidth, e.clientWidth]")
+    assert sizes[0] > sizes[1], sizes  # C (36 × 49) is wider than a phone
+    shadows = box.evaluate("(e) => getComputedStyle(e).backgroundImage")
+    assert shadows.count("radial-gradient") == 2 and shadows.count("linear-gradient") == 2
+    attachment = box.evaluate("(e) => getComputedStyle(e).backgroundAttachment")
+    assert attachment.replace(" ", "") == "local,local,scroll,scroll"
