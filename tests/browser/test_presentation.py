@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import wait_ready
+from tests.browser.lab.test_lab import paste_input
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "presentation"
 VIEWS = {"lab": "/", "transposed": "/transposed", "pool": "/pool",
@@ -69,11 +70,7 @@ def test_the_lab_scales_with_the_projector_and_keeps_its_formula_in_view(page: P
 def test_a_large_heatmap_takes_the_free_stage(page: Page, server: str) -> None:
     _present(page, server, "/", 1920, 1080)
     page.keyboard.press("e")
-    editor = page.locator('[data-editor="input"]')
-    editor.locator('button[data-edit="text"]').click()
-    editor.locator('textarea[data-edit="text"]').fill(
-        "\n".join(" ".join(str((r + c) % 5) for c in range(32)) for r in range(32)))
-    editor.locator('button[data-edit="apply"]').click()
+    paste_input(page, "\n".join(" ".join(str((r + c) % 5) for c in range(32)) for r in range(32)))
     page.keyboard.press("Escape")
     page.locator("body").click(position={"x": 2, "y": 2})
     page.keyboard.press("Escape")

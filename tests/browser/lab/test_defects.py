@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.lab.test_lab import input_cell, load_example
+from tests.browser.lab.test_lab import input_cell, load_example, paste_input, ramp
 
 
 def test_a_number_that_overflows_is_marked_like_any_other_non_number(lab: Page) -> None:
@@ -78,11 +78,7 @@ def test_a_shared_link_names_its_example_until_the_numbers_change(lab: Page, ser
 
 
 def test_heatmap_hovers_and_axes_count_from_1_like_the_formula(lab: Page) -> None:
-    editor = lab.locator('[data-editor="input"]')
-    editor.locator('button[data-edit="text"]').click()
-    rows = "\n".join(" ".join(str((r * 24 + c) % 7 - 3) for c in range(24)) for r in range(24))
-    editor.locator('textarea[data-edit="text"]').fill(rows)
-    editor.locator('button[data-edit="apply"]').click()
+    paste_input(lab, ramp(24))
     lab.locator('[data-param="stride.h"]').fill("1")
     lab.locator('[data-param="stride.w"]').fill("1")
     out = lab.locator('[data-stage="output"] .heatmap').first

@@ -30,6 +30,19 @@ def load_example(page: Page, example_id: str) -> None:
     page.select_option("[data-preset]", example_id)
 
 
+def paste_input(page: Page, text: str) -> None:
+    """Replace the input as a user pastes a matrix: Text…, the text, Apply text."""
+    editor = page.locator('[data-editor="input"]')
+    editor.locator('button[data-edit="text"]').click()
+    editor.locator('textarea[data-edit="text"]').fill(text)
+    editor.locator('button[data-edit="apply"]').click()
+
+
+def ramp(n: int) -> str:
+    """An n × n matrix of small signed integers, as text: (r·n + c) mod 7 − 3."""
+    return "\n".join(" ".join(str((r * n + c) % 7 - 3) for c in range(n)) for r in range(n))
+
+
 def test_stride_3_example_reads_52_54_52_54(lab: Page) -> None:
     load_example(lab, "padding-dilation")
     expect(lab.locator(OUTPUT)).to_have_text(["17", "33", "28", "22"])
@@ -293,11 +306,7 @@ def test_presentation_mode_and_large_inputs(lab: Page) -> None:
     shot(lab, "present")
     lab.locator('[data-action-lab="present"]').click()
     # A 24×24 input switches the maps to Plotly heatmaps; the animation still steps.
-    editor = lab.locator('[data-editor="input"]')
-    editor.locator('button[data-edit="text"]').click()
-    rows = "\n".join(" ".join(str((r * 24 + c) % 7 - 3) for c in range(24)) for r in range(24))
-    editor.locator('textarea[data-edit="text"]').fill(rows)
-    editor.locator('button[data-edit="apply"]').click()
+    paste_input(lab, ramp(24))
     lab.locator('[data-param="stride.h"]').fill("1")
     lab.locator('[data-param="stride.w"]').fill("1")
     expect(lab.locator('[data-stage="output-size"]')).to_have_text("22 × 22")

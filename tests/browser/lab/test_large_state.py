@@ -11,6 +11,7 @@ import numpy as np
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import wait_ready
+from tests.browser.lab.test_lab import paste_input
 
 # Above 16 rows the editor is a text box: its text, cell by cell.
 READ_CELLS = """() => document.querySelector('[data-editor="input"] textarea[data-edit="text"]')
@@ -26,10 +27,7 @@ def _matrix_text(n: int) -> tuple[str, list[str]]:
 
 def test_a_256_by_256_matrix_of_floats_opens_from_a_copied_link(lab: Page, server: str) -> None:
     rows, values = _matrix_text(256)
-    editor = lab.locator('[data-editor="input"]')
-    editor.locator('button[data-edit="text"]').click()
-    editor.locator('textarea[data-edit="text"]').fill(rows)
-    editor.locator('button[data-edit="apply"]').click()
+    paste_input(lab, rows)
     lab.locator('[data-param="stride.h"]').fill("1")
     lab.locator('[data-param="stride.w"]').fill("1")
     expect(lab.locator('[data-stage="output-size"]')).to_have_text("254 × 254", timeout=30_000)

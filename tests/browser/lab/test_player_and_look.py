@@ -8,22 +8,14 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.lab.test_lab import input_cell, load_example
+from tests.browser.lab.test_lab import input_cell, load_example, paste_input, ramp
 
 COUNTER = "[data-player=counter]"
 
 
-def _fill(page: Page, cell: str) -> str:
-    return page.locator(cell).evaluate(
-        "(e) => getComputedStyle(e.closest('.cell') || e).getPropertyValue('--fill').trim()")
-
-
 def _gray_picture(page: Page) -> None:
-    editor = page.locator('[data-editor="input"]')
-    editor.locator('button[data-edit="text"]').click()
-    rows = "\n".join(" ".join(str((r * 37 + c * 23) % 256) for c in range(8)) for r in range(8))
-    editor.locator('textarea[data-edit="text"]').fill(rows)
-    editor.locator('button[data-edit="apply"]').click()
+    paste_input(page, "\n".join(" ".join(str((r * 37 + c * 23) % 256) for c in range(8))
+                                 for r in range(8)))
     page.locator('[data-param="stride.h"]').fill("1")
     page.locator('[data-param="stride.w"]').fill("1")
     expect(page.locator('[data-stage="output-size"]')).to_have_text("6 × 6")
@@ -66,11 +58,7 @@ def test_the_whole_output_at_once_and_stepping_by_rows(lab: Page) -> None:
 
 
 def test_the_fastest_speed_is_a_true_60_steps_per_second(lab: Page) -> None:
-    editor = lab.locator('[data-editor="input"]')
-    editor.locator('button[data-edit="text"]').click()
-    editor.locator('textarea[data-edit="text"]').fill(
-        "\n".join(" ".join("1" for _ in range(40)) for _ in range(40)))
-    editor.locator('button[data-edit="apply"]').click()
+    paste_input(lab, "\n".join(" ".join("1" for _ in range(40)) for _ in range(40)))
     lab.locator('[data-param="stride.h"]').fill("1")
     lab.locator('[data-param="stride.w"]').fill("1")
     expect(lab.locator(COUNTER)).to_have_text("Step 1 of 1444")
@@ -90,16 +78,8 @@ def test_the_fastest_speed_is_a_true_60_steps_per_second(lab: Page) -> None:
     assert lab.locator(input_cell(lab, 0, 0)).count() == 0  # a text editor above 16 rows
 
 
-def _big_input(page: Page, n: int = 24) -> None:
-    editor = page.locator('[data-editor="input"]')
-    editor.locator('button[data-edit="text"]').click()
-    editor.locator('textarea[data-edit="text"]').fill(
-        "\n".join(" ".join(str((r * n + c) % 7 - 3) for c in range(n)) for r in range(n)))
-    editor.locator('button[data-edit="apply"]').click()
-
-
 def test_a_stride_change_redraws_the_output_heatmap_only(lab: Page) -> None:
-    _big_input(lab)
+    paste_input(lab, ramp(24))
     lab.locator('[data-param="stride.h"]').fill("1")
     lab.locator('[data-param="stride.w"]').fill("1")
     expect(lab.locator('[data-stage="output-size"]')).to_have_text("22 × 22")
@@ -119,7 +99,7 @@ def test_a_stride_change_redraws_the_output_heatmap_only(lab: Page) -> None:
 
 
 def test_plotly_is_fetched_with_the_page_for_a_large_link(lab: Page, server: str) -> None:
-    _big_input(lab)
+    paste_input(lab, ramp(24))
     lab.wait_for_function("() => location.search.split(';').length >= 24")  # 24 rows saved
     link = lab.evaluate("() => location.href")
     fresh = lab.context.browser.new_context()  # type: ignore[union-attr]
