@@ -52,7 +52,8 @@ class ExerciseModel(BaseModel):
     seed: int
     version: int = Field(description="The generator version (part of the id).")
     title: str
-    prompt: str = Field(description="The question; rows and columns count from 0.")
+    prompt: str = Field(description="The question. Its prose counts rows and columns from 1, "
+                                    "as the lectures do; positions in JSON count from 0.")
     givens: list[GivenModel]
     answer_kind: Literal["scalar", "vector", "grid"] = Field(
         description="scalar: one number; vector: one number per label; grid: nested lists.")

@@ -64,8 +64,8 @@ def answer_math(answer: Answer) -> str:
 def render(sheet: Worksheet) -> str:
     """The worksheet as Markdown; ``$$ … $$`` blocks hold the LaTeX."""
     lines = [f"# {sheet.title}", "",
-             f"{len(sheet.exercises)} exercises. Rows and columns are counted from 0. "
-             f"Write fractions as 15/4 or decimals.", ""]
+             f"{len(sheet.exercises)} exercises. Rows and columns are counted from 1, as in "
+             f"the lectures. Write fractions as 15/4 or decimals.", ""]
     for n, exercise in enumerate(sheet.exercises, 1):
         lines += _exercise(n, exercise)
     if sheet.answers:

@@ -15,7 +15,7 @@ from engine.conv import conv2d
 from engine.exercises.gen_conv import TOLERANCE
 from engine.exercises.gen_size import pair_text
 from engine.exercises.model import Answer, Draft, Given, TypeSpec
-from engine.exercises.numbers import dot, int_lists, num, small_ints
+from engine.exercises.numbers import cell_name, dot, int_lists, num, small_ints
 
 _LEVELS = {1: (3, 2, 1, 0, False), 2: (4, 2, 2, 0, False), 3: (3, 2, 1, 0, True)}
 
@@ -55,9 +55,9 @@ def backward_dx(rng: np.random.Generator, difficulty: int) -> Draft:
     for n in range(len(trace.grad)):
         _, r, c = trace.source[n].tolist()
         kept = ~trace.dropped[n]
-        cells = ", ".join(f"ΔX[{a}, {b}] += {num(float(v))}" for (a, b), v, keep in
+        cells = ", ".join(f"{cell_name('ΔX', a, b)} += {num(float(v))}" for (a, b), v, keep in
                           zip(trace.targets[n].tolist(), trace.amounts[n, 0], kept) if keep)
-        steps.append(f"ΔY[{r}, {c}] = {num(float(trace.grad[n]))}: {cells or 'nothing'}"
+        steps.append(f"{cell_name('ΔY', r, c)} = {num(float(trace.grad[n]))}: {cells or 'nothing'}"
                      + (" (taps on the padding are dropped)" if not kept.all() else ""))
     prompt = (f"{_forward(flip, stride, padding)}. The loss gradient ΔY = ∂L/∂Y is given. "
               f"What is ΔX = ∂L/∂X (the same size as X)?")
@@ -76,8 +76,8 @@ def backward_dw(rng: np.random.Generator, difficulty: int) -> Draft:
     for n in range(len(trace.value)):
         _, _, a, b = trace.weight[n].tolist()
         tap = trace.tap[n].tolist()
-        via = f" (applied as tap {tap[0]}, {tap[1]} of the rotated kernel)" if flip else ""
-        steps.append(f"ΔW[{a}, {b}]{via} = {dot(trace.inputs[n], trace.grads[n])} = "
+        via = f" (applied as tap {tap[0] + 1}, {tap[1] + 1} of the rotated kernel)" if flip else ""
+        steps.append(f"{cell_name('ΔW', a, b)}{via} = {dot(trace.inputs[n], trace.grads[n])} = "
                      f"{num(float(trace.value[n]))}")
     prompt = (f"{_forward(flip, stride, padding)}. The loss gradient ΔY = ∂L/∂Y is given. "
               f"What is ΔW = ∂L/∂K (the same size as K)?")

@@ -13,18 +13,19 @@ from engine.conv import Conv2dResult, ConvTrace, conv2d, conv2d_trace
 from engine.errors import InputError
 from engine.exercises.gen_size import pair_text, size_text
 from engine.exercises.model import Answer, Draft, Given, TypeSpec
-from engine.exercises.numbers import dot, int_lists, num, paren, small_ints
+from engine.exercises.numbers import FROM_1, cell_name, dot, int_lists, num, paren, small_ints
 
 TOLERANCE = 0.01
 
 
 def _rows_text(positions: list[int]) -> str:
+    """0-based positions as a 1-based list: [0, 2, 2] → "1, 3"."""
     unique = sorted(set(positions))
-    return ", ".join(map(str, unique))
+    return ", ".join(str(p + 1) for p in unique)
 
 
 def cell_equation(result: Conv2dResult, channel: int, row: int, col: int) -> str:
-    """``Y[r, c] = 1·2 + 3·(−1) + (−1) = 0``: one output cell from the engine's trace,
+    """``Y[1, 2] = 1·2 + 3·(−1) + (−1) = 0``: one output cell (named from 1) from the trace,
     with one bracket per input channel when there are several."""
     _, ho, wo = result.output.shape
     step = (channel * ho + row) * wo + col
@@ -52,7 +53,7 @@ def _equation(result: Conv2dResult, trace: ConvTrace, n: int) -> str:
     bias = float(trace.bias[n])
     if bias:
         body += f" + {paren(bias)}"
-    return f"Y[{row}, {col}] = {body} = {num(float(trace.value[n]))}"
+    return f"{cell_name('Y', row, col)} = {body} = {num(float(trace.value[n]))}"
 
 
 def cell_steps(result: Conv2dResult, row: int, col: int) -> list[str]:
@@ -60,16 +61,17 @@ def cell_steps(result: Conv2dResult, row: int, col: int) -> list[str]:
     trace = conv2d_trace(result, start=row * result.output.shape[2] + col, limit=1)
     rows, cols = trace.window[0, :, 0].tolist(), trace.window[0, :, 1].tolist()
     imap = result.index_map
-    steps = [f"The {size_text(imap.kernel_size)} window of Y[{row}, {col}] starts at padded "
-             f"row {row}·{imap.stride[0]} = {rows[0]} and padded column {col}·{imap.stride[1]} "
-             f"= {cols[0]}; with dilation {imap.dilation[0]} it reads padded rows "
-             f"{_rows_text(rows)} and padded columns {_rows_text(cols)}."]
+    steps = [f"The {size_text(imap.kernel_size)} window of {cell_name('Y', row, col)} starts at "
+             f"padded row ({row + 1} − 1)·{imap.stride[0]} + 1 = {rows[0] + 1} and padded "
+             f"column ({col + 1} − 1)·{imap.stride[1]} + 1 = {cols[0] + 1} ({FROM_1}); with "
+             f"dilation {imap.dilation[0]} it reads padded rows {_rows_text(rows)} and padded "
+             f"columns {_rows_text(cols)}."]
     padded = trace.padding[0]
     if padded.any():
         steps.append(f"{int(padded.sum())} of its {padded.size} taps read padding (0).")
     for g, partial in enumerate(trace.partial_sums[0]):
         if len(trace.partial_sums[0]) > 1:
-            steps.append(f"Channel {g}: the products sum to {num(float(partial))}.")
+            steps.append(f"Channel {g + 1}: the products sum to {num(float(partial))}.")
     steps.append(cell_equation(result, 0, row, col))
     return steps
 
@@ -125,7 +127,7 @@ def _draw(rng: np.random.Generator, difficulty: int, cells: tuple[int, int]
 
 def _channels_text(x: np.ndarray) -> str:
     if x.ndim == 3:
-        return (f" X has {x.shape[0]} channels (X[0], X[1]) and K one slice per channel; "
+        return (f" X has {x.shape[0]} channels (X[1], X[2]) and K one slice per channel; "
                 f"the output sums the channels.")
     return ""
 
@@ -138,10 +140,11 @@ def conv_cell(rng: np.random.Generator, difficulty: int) -> Draft:
     setting = _setting(stride, padding, dilation, bias)
     prompt = (f"Cross-correlate the input X with the kernel K ({setting}), as a "
               f"convolution layer does.{_channels_text(x)} What is the output cell "
-              f"Y[{row}, {col}] (row {row}, column {col}, counting from 0)?")
+              f"{cell_name('Y', row, col)} (row {row + 1}, column {col + 1}, counting from 1 as "
+              f"in the lectures)?")
     givens = (*_conv_givens(x, k, stride, padding, dilation, bias),
-              Given("cell", "output cell", [row, col], f"Y[{row}, {col}]"))
-    answer = Answer("scalar", f"Y[{row}, {col}]", np.array(result.output[0, row, col]))
+              Given("cell", "output cell", [row, col], cell_name("Y", row, col)))
+    answer = Answer("scalar", cell_name("Y", row, col), np.array(result.output[0, row, col]))
     return Draft("One output cell of a convolution", prompt, givens, answer,
                  tuple(cell_steps(result, row, col)), TOLERANCE)
 
@@ -180,14 +183,14 @@ def true_conv(rng: np.random.Generator, difficulty: int) -> Draft:
              f"True convolution rotates K by 180° first: K rotated = {int_lists(rotated)} "
              f"(the last row first, each row reversed).", cell_equation(true, 0, row, col))
     prompt = (f"With stride {stride} and zero padding {padding}, compute the output cell "
-              f"Y[{row}, {col}] (counting from 0) twice: as the cross-correlation of X with "
+              f"{cell_name('Y', row, col)} ({FROM_1}) twice: as the cross-correlation of X with "
               f"K, and as the true convolution (the kernel rotated by 180°). Answer "
               f"[cross-correlation, true convolution].")
     givens = (Given("input", "X", int_lists(x)), Given("kernel", "K", int_lists(k)),
               Given("stride", "stride", [stride, stride], str(stride)),
               Given("padding", "padding", [padding, padding], str(padding)),
-              Given("cell", "output cell", [row, col], f"Y[{row}, {col}]"))
-    answer = Answer("vector", f"Y[{row}, {col}]", values,
+              Given("cell", "output cell", [row, col], cell_name("Y", row, col)))
+    answer = Answer("vector", cell_name("Y", row, col), values,
                     labels=("cross-correlation", "true convolution"))
     return Draft("True convolution or cross-correlation", prompt, givens, answer, steps,
                  TOLERANCE)

@@ -13,7 +13,7 @@ from engine.conv import conv2d
 from engine.exercises.gen_conv import TOLERANCE
 from engine.exercises.gen_size import pair_text
 from engine.exercises.model import Answer, Draft, Given, TypeSpec
-from engine.exercises.numbers import int_lists, num, small_ints
+from engine.exercises.numbers import FROM_1, cell_name, int_lists, num, small_ints
 from engine.matrix import conv2d_matrix
 
 _LEVELS = {1: (3, 2, 1, 0, False), 2: (4, 3, 1, 1, False), 3: (4, 3, 2, 1, True)}
@@ -57,23 +57,27 @@ def c_row(rng: np.random.Generator, difficulty: int) -> Draft:
     _, ho, wo = result.output.shape
     p = int(rng.integers(0, ho * wo))
     row, (h, w) = matrix.dense[p], x.shape
-    labels = tuple(f"C[{p}, {j}] (X[{j // w}, {j % w}])" for j in range(h * w))
+    labels = tuple(f"{cell_name('C', p, j)} ({cell_name('X', j // w, j % w)})"
+                   for j in range(h * w))
     applied = result.kernel[0, 0]
-    steps = [f"Row {p} of C computes Y[{p // wo}, {p % wo}] (rows of C count the output "
-             f"cells row by row) from vec(X), the {h * w} input cells row by row.",
+    steps = [f"Row {p + 1} of C computes {cell_name('Y', p // wo, p % wo)} (rows of C take the "
+             f"output cells row by row; {FROM_1}) from vec(X), the {h * w} input cells row by "
+             f"row.",
              f"The applied kernel is {int_lists(applied)}; its window for this output cell "
-             f"starts at padded row {p // wo}·{stride} and column {p % wo}·{stride}.",
+             f"starts at padded row ({p // wo + 1} − 1)·{stride} + 1 and column "
+             f"({p % wo + 1} − 1)·{stride} + 1.",
              "Each input cell under a tap gets that tap's weight; cells outside the window, "
              "and taps that land on zero padding, give 0.",
              "Row: " + ", ".join(num(float(v)) for v in row)]
     prompt = (f"The {_kind(flip)} of a {h}×{w} input with K (stride {stride}, zero padding "
               f"{padding}) is the matrix product vec(Y) = C·vec(X), where vec unrolls row by "
-              f"row. Write row {p} of C (the row of output cell Y[{p // wo}, {p % wo}]), "
+              f"row. Write row {p + 1} of C (the row of output cell "
+              f"{cell_name('Y', p // wo, p % wo)}; {FROM_1}), "
               f"{h * w} numbers.")
     givens = (*_givens(x, k, stride, padding, flip, with_input=False),
-              Given("row", "row of C", p, str(p)))
+              Given("row", "row of C", p, str(p + 1)))
     return Draft("A row of the convolution matrix C", prompt, givens,
-                 Answer("vector", f"C[{p}, :]", row.copy(), labels=labels), tuple(steps),
+                 Answer("vector", f"C[{p + 1}, :]", row.copy(), labels=labels), tuple(steps),
                  TOLERANCE)
 
 
@@ -86,25 +90,26 @@ def im2col_row(rng: np.random.Generator, difficulty: int) -> Draft:
     kn = k.shape[0]
     t = int(rng.integers(0, kn * kn))
     row = x_conv[t]
-    labels = tuple(f"column {p} (Y[{p // wo}, {p % wo}])" for p in range(ho * wo))
-    steps = [f"Row {t} of X_conv belongs to the weight K[{t // kn}, {t % kn}] (rows follow "
-             f"the weights of K as given, row by row); column p holds the window of output "
-             f"cell p, output cells row by row."]
+    labels = tuple(f"column {p + 1} ({cell_name('Y', p // wo, p % wo)})" for p in range(ho * wo))
+    steps = [f"Row {t + 1} of X_conv belongs to the weight {cell_name('K', t // kn, t % kn)} "
+             f"(rows follow the weights of K as given, row by row; {FROM_1}); column p holds "
+             f"the window of output cell p, output cells row by row."]
     for p, v in enumerate(row):
         r, c = p // wo, p % wo
-        steps.append(f"Y[{r}, {c}]: padded position ({r}·{stride} + {t // kn}, "
-                     f"{c}·{stride} + {t % kn}) holds {num(float(v))}" if not flip else
-                     f"Y[{r}, {c}]: the tap of weight K[{t // kn}, {t % kn}] reads "
-                     f"{num(float(v))}")
+        steps.append(f"{cell_name('Y', r, c)}: padded position (({r + 1} − 1)·{stride} + "
+                     f"{t // kn + 1}, ({c + 1} − 1)·{stride} + {t % kn + 1}) holds "
+                     f"{num(float(v))}" if not flip else
+                     f"{cell_name('Y', r, c)}: the tap of weight {cell_name('K', t // kn, t % kn)} "
+                     f"reads {num(float(v))}")
     prompt = (f"For the {_kind(flip)} of X with K (stride {stride}, zero padding {padding}), "
-              f"im2col builds X_conv: one row per weight of K (K[0, 0], K[0, 1], … row by "
+              f"im2col builds X_conv: one row per weight of K (K[1, 1], K[1, 2], … row by "
               f"row), one column per output cell (row by row), so that Y = "
-              f"kernel_row · X_conv. Write row {t} of X_conv, the values multiplied by "
-              f"K[{t // kn}, {t % kn}].")
+              f"kernel_row · X_conv ({FROM_1}). Write row {t + 1} of X_conv, the values "
+              f"multiplied by {cell_name('K', t // kn, t % kn)}.")
     givens = (*_givens(x, k, stride, padding, flip, with_input=True),
-              Given("row", "row of X_conv", t, str(t)))
+              Given("row", "row of X_conv", t, str(t + 1)))
     return Draft("A row of im2col (X_conv)", prompt, givens,
-                 Answer("vector", f"X_conv[{t}, :]", row.copy(), labels=labels),
+                 Answer("vector", f"X_conv[{t + 1}, :]", row.copy(), labels=labels),
                  tuple(steps), TOLERANCE)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from engine.exercises.gen_size import pair_text, size_text
 from engine.exercises.model import Answer, Draft, Given, TypeSpec
-from engine.exercises.numbers import int_lists, num, plus, small_ints
+from engine.exercises.numbers import FROM_1, cell_name, int_lists, num, plus, small_ints
 from engine.pool import Pool2dResult, max_unpool2d, pool2d, pool2d_trace
 
 TOLERANCE = 0.01
@@ -29,11 +29,11 @@ def pool_steps(result: Pool2dResult) -> list[str]:
         if result.mode == "avg":
             assert trace.total is not None and trace.divisor is not None
             read = trace.values[n][result.in_frame[r * result.output.shape[2] + c]]
-            text = (f"Y[{r}, {c}] = ({plus(read)}) / {num(float(trace.divisor[n]))} = "
+            text = (f"{cell_name('Y', r, c)} = ({plus(read)}) / {num(float(trace.divisor[n]))} = "
                     f"{num(float(trace.total[n]))} / {num(float(trace.divisor[n]))} = {value}")
         else:
             read = ", ".join(num(v) for v in trace.values[n][real])
-            text = f"Y[{r}, {c}] = {result.mode}({read}) = {value}"
+            text = f"{cell_name('Y', r, c)} = {result.mode}({read}) = {value}"
         if not real.all():
             text += (f" ({int((~real).sum())} padding cell(s) in the window"
                      + (", counted as 0)" if result.mode == "avg" else ", which never win)"))
@@ -90,12 +90,12 @@ def unpool_output(rng: np.random.Generator, difficulty: int) -> Draft:
     result = max_unpool2d(z, pooled.indices[0], kernel_size=kernel, output_size=(n, n))
     width = n
     steps = [f"Max pooling X with a {kernel}×{kernel} window, stride {kernel}, remembers "
-             f"where each maximum was:"]
+             f"where each maximum was ({FROM_1}; PyTorch's flat indices count from 0):"]
     for (r, c), index in np.ndenumerate(pooled.indices[0]):
-        at = f"{index // width}, {index % width}"
-        steps.append(f"window ({r}, {c}): maximum {num(float(pooled.output[0, r, c]))} at "
-                     f"X[{at}], so Z[{r}, {c}] = {num(float(z[r, c]))} goes to output cell "
-                     f"({at}).")
+        at = cell_name("X", index // width, index % width)
+        steps.append(f"window ({r + 1}, {c + 1}): maximum {num(float(pooled.output[0, r, c]))} "
+                     f"at {at}, so {cell_name('Z', r, c)} = {num(float(z[r, c]))} goes to "
+                     f"output cell ({index // width + 1}, {index % width + 1}).")
     steps.append("Every other output cell is 0.")
     if n % kernel:
         steps.append(f"The output is {n}×{n}, the size of X (output_size), although "

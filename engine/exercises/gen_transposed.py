@@ -12,7 +12,7 @@ import numpy as np
 from engine.errors import InputError
 from engine.exercises.gen_size import pair_text
 from engine.exercises.model import Answer, Draft, Given, TypeSpec
-from engine.exercises.numbers import int_lists, num, small_ints
+from engine.exercises.numbers import cell_name, int_lists, num, small_ints
 from engine.transposed import ConvTranspose2dResult, conv_transpose2d, conv_transpose2d_trace
 
 TOLERANCE = 0.01
@@ -20,7 +20,8 @@ MAX_CELLS = 25
 
 
 def _span(values: list[int]) -> str:
-    low, high = min(values), max(values)
+    """0-based positions as a 1-based span: [2, 3] → "3–4"."""
+    low, high = min(values) + 1, max(values) + 1
     return str(low) if low == high else f"{low}–{high}"
 
 
@@ -33,7 +34,7 @@ def scatter_steps(result: ConvTranspose2dResult) -> list[str]:
         _, r, c = trace.source[n].tolist()
         kept = ~trace.cropped[n]
         copy = trace.amounts[n].reshape(kh, kw)
-        text = (f"X[{r}, {c}] = {num(float(trace.value[n]))} places "
+        text = (f"{cell_name('X', r, c)} = {num(float(trace.value[n]))} places "
                 f"{num(float(trace.value[n]))}·K = {int_lists(copy)}")
         if kept.any():
             rows, cols = trace.targets[n, kept, 1].tolist(), trace.targets[n, kept, 2].tolist()

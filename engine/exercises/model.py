@@ -48,12 +48,13 @@ class Answer:
     reveal_shape: bool = True
 
     def cell_label(self, index: tuple[int, ...]) -> str:
-        """How feedback names one cell: ``height``, ``Y[0, 2]`` or the answer's name."""
+        """How feedback names one cell, counting from 1 as the lectures do: ``height``,
+        ``Y[1, 3]`` (the API's position [0, 2]) or the answer's name."""
         if self.kind == "vector":
             return self.labels[index[0]]
         if self.kind == "scalar":
             return self.name
-        return f"{self.name}[{', '.join(map(str, index))}]"
+        return f"{self.name}[{', '.join(str(i + 1) for i in index)}]"
 
 
 @dataclass(frozen=True)

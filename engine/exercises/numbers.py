@@ -101,3 +101,15 @@ def int_lists(array: NDArray[np.float64]) -> object:
     if np.array_equal(array, np.rint(array)):
         return array.astype(np.int64).tolist()
     return (array + 0.0).tolist()
+
+
+def cell_name(name: str, *index: int) -> str:
+    """A cell as the lectures name it, counting from 1 (the API's positions count from 0).
+
+    >>> cell_name("Y", 0, 2), cell_name("X", 1, 0, 4)
+    ('Y[1, 3]', 'X[2, 1, 5]')
+    """
+    return f"{name}[{', '.join(str(i + 1) for i in index)}]"
+
+
+FROM_1 = "rows and columns count from 1, as in the lectures"

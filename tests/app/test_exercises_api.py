@@ -52,7 +52,7 @@ def test_solution_is_the_answer_key_and_the_steps(client: TestClient) -> None:
     assert body["answer"] == expected           # JSON integers, not 52.0
     assert body["answer_text"] == [[str(v) for v in row] for row in expected]
     assert body["steps"][0].startswith("Output size: o = ⌊(")
-    assert body["steps"][1].startswith("Y[0, 0] = ")
+    assert body["steps"][1].startswith("Y[1, 1] = ")
     assert body["steps"][1].endswith(f"= {expected[0][0]}".replace("-", "−"))
     assert len(body["steps"]) == 1 + sum(map(len, expected))
 

@@ -28,11 +28,11 @@ export function renderArithmetic(root, resp) {
     block.append(head, formula, sub, facts, why);
     if (a.unvisited.length) {
       const word = a.axis === 'height' ? 'row' : 'column';
-      const which = `${word}${a.unvisited.length > 1 ? 's' : ''} ${a.unvisited.join(', ')}`;
+      const which = `${word}${a.unvisited.length > 1 ? 's' : ''} ${a.unvisited.map((i) => i + 1).join(', ')}`;
       // Only the lab shades them (its legend has a "never read" swatch).
       const shaded = document.querySelector('.sw-unv') ? ', shaded on the input' : '';
       block.append(el('p', 'axis-unvisited', `No kernel tap ever reads padded ${which} `
-        + `(counting from 0)${shaded}.`));
+        + `(counting from 1)${shaded}.`));
     }
     const cite = el('p', 'cite', a.citation);
     block.append(cite);

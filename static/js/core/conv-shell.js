@@ -40,7 +40,7 @@ export class Shell {
     // The status line keeps a preset's description unless it says the result is stale.
     const note = () => ($('[data-stage-root]').classList.contains('stale') ? ''
       : $('[data-status]').textContent);
-    const shown = (answer, body) => { this.params.showResolved(answer.padding); hooks.shown(answer, body); };
+    const shown = (answer, body) => { this.params.showResolved(answer.padding); return hooks.shown(answer, body); };
     this.exchange = new Exchange({ endpoint: hooks.endpoint, call: hooks.call, shown,
       errors: (all) => this.showErrors(all), note });
   }

@@ -4,7 +4,7 @@
 
 import { ApiError } from './api.js';
 import { remoteErrors } from './request.js';
-import { setStatus, showTwin } from './page-chrome.js';
+import { markPainted, setStatus, showTwin } from './page-chrome.js';
 
 const FIX = 'Showing the last valid result: fix the marked fields.';
 const FIX_FIRST = 'Nothing to show yet: fix the marked fields.';
@@ -15,7 +15,8 @@ export class Exchange {
    * @param hooks.endpoint  "/api/…" for the JSON twin
    * @param hooks.wire      (body) => the body sent and shown as the twin
    * @param hooks.call      (wired, signal) => Promise of the answer
-   * @param hooks.shown     (answer, body) => void: keep and draw it
+   * @param hooks.shown     (answer, body) => keep and draw it; may return a promise that
+   *                        settles once drawn (heatmaps), for the "painted" mark
    * @param hooks.errors    ([{field, msg}]) => void: beside the fields ([] clears)
    * @param hooks.note      () => the status line once an answer is shown
    * @param hooks.restate   the same body offered again restates the note
@@ -71,7 +72,7 @@ export class Exchange {
       this.hooks.errors([]);
       setStatus(this.hooks.note());
       this.answered = true;
-      this.hooks.shown(answer, body);
+      markPainted(this.hooks.shown(answer, body));
     } catch (err) {
       if (err.name === 'AbortError' || gen !== this.gen) return;
       if (!(err instanceof ApiError)) console.error(err.stack);

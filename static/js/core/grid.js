@@ -65,19 +65,34 @@ export class Grid {
 
   fits(rows, cols) { return rows === this.rows && cols === this.cols; }
 
-  /** Write every value (2-D array) and its fill colour on a ±scale. */
-  setValues(values, scale) {
+  /** Write every value (2-D array) and its fill colour on a ±scale; cells whose value and
+   * scale are unchanged are left alone (a step of the scatter changes a few of them).
+   * `texts` (2-D strings, optional) are shown instead of the numbers ("35/9"). */
+  setValues(values, scale, texts = null) {
+    const scaleKey = typeof scale === 'object' ? JSON.stringify(scale) : scale;
+    const same = !texts && scaleKey === this.scaleKey && Boolean(this.shown);
+    const cache = texts ? null : this.shown || [];  // the values written, by cell
+    this.scaleKey = scaleKey;
+    this.shown = cache;
     for (let r = 0; r < this.rows; r += 1) {
+      const was = cache ? cache[r] || (cache[r] = []) : null;
       for (let c = 0; c < this.cols; c += 1) {
         const cell = this.cells[r][c];
         const value = values[r][c];
-        writeCell(cell, fmt(value));
-        cell.setAttribute('aria-label', `row ${r + 1}, column ${c + 1}: ${fmt(value)}`);
+        if (same && Object.is(was[c], value)) continue;
+        if (was) was[c] = value;
+        const text = texts ? texts[r][c] : fmt(value);
+        writeCell(cell, text);
+        cell.setAttribute('aria-label', `row ${r + 1}, column ${c + 1}: ${text}`);
         cell.style.setProperty('--fill', colour(value, scale));
         cell.classList.toggle('ink-light', darkFill(value, scale));
       }
     }
   }
+
+  /** The cells' text was written elsewhere (names instead of numbers): the next
+   * setValues writes every cell again. */
+  invalidate() { this.shown = null; }
 
   /** Give class `cls` to exactly these cells ([r, c] pairs), taking it from the rest. */
   mark(cls, positions) {
@@ -89,6 +104,20 @@ export class Grid {
       if (cell) { cell.classList.add(cls); now.push(cell); }
     }
     this.marks.set(cls, now);
+  }
+
+  /** Row-major progress: cells before position k are "done", k is "current", the rest
+   * "todo"; null takes the three classes away. */
+  progress(k) {
+    for (let r = 0; r < this.rows; r += 1) {
+      for (let c = 0; c < this.cols; c += 1) {
+        const i = r * this.cols + c;
+        const cls = this.cells[r][c].classList;
+        cls.toggle('done', k !== null && i < k);
+        cls.toggle('current', k !== null && i === k);
+        cls.toggle('todo', k !== null && i > k);
+      }
+    }
   }
 
   /** Small labels in the corner of cells ([r, c, text] triples); others cleared. */
@@ -126,6 +155,20 @@ export function linesOf(rows, cols, rowList, colList) {
   for (const r of rowList) for (let c = 0; c < cols; c += 1) out.push([r, c]);
   for (const c of colList) for (let r = 0; r < rows; r += 1) out.push([r, c]);
   return out;
+}
+
+/** What a grid cell element stands for: {kind, ch, r, c} from its grid's data, or null. */
+export function cellOf(node) {
+  const cell = node && node.closest ? node.closest('.grid .cell') : null;
+  if (!cell) return null;
+  const { kind, ch } = cell.parentElement.dataset;
+  return { kind, ch: Number(ch), r: Number(cell.dataset.r), c: Number(cell.dataset.c) };
+}
+
+/** A view's focusAt(node) from its focusOf(kind, ch, r, c): one reading of the cells'
+ * data for every view, shared with the heatmaps (heat-grid.js), which have no cells. */
+export function focusAtOf(focusOf) {
+  return (node) => { const cell = cellOf(node); return cell ? focusOf(cell.kind, cell.ch, cell.r, cell.c) : null; };
 }
 
 /**

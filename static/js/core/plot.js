@@ -32,13 +32,16 @@ const FONT = { family: 'Inter, system-ui, sans-serif', size: 16, color: '#1d2433
 
 /** Draw (or redraw) a heatmap of the 2-D array `z` on a scale (colors.js: ±s, or gray),
  * rows top to bottom. */
-export async function heatmap(div, z, scale, { title = '', onHover = null, onClick = null } = {}) {
+export async function heatmap(div, z, scale, { title = '', onHover = null, onClick = null,
+  label = true } = {}) {
   const Plotly = await ensurePlotly();
   const [zmin, zmax] = zRange(scale);
   const trace = {
     type: 'heatmap', z, zmin, zmax, colorscale: plotlyScale(scale), xgap: 0, ygap: 0,
     x0: BASE, y0: BASE,
-    hovertemplate: 'row %{y}, column %{x} (counting from 1): %{z}<extra></extra>',
+    // label false: no hover label (the caller shows the hovered value itself); hover events still fire
+    ...(label ? { hovertemplate: 'row %{y}, column %{x} (counting from 1): %{z}<extra></extra>' }
+      : { hoverinfo: 'none' }),
     colorbar: { thickness: 14, outlinewidth: 0, tickfont: FONT },
   };
   const layout = {
@@ -80,4 +83,24 @@ export function areaRect([r0, r1, c0, c1], line = '#111', width = 3) {
 export function setShapes(div, shapes) {
   if (!window.Plotly || !div.data) return Promise.resolve();
   return window.Plotly.relayout(div, { shapes: shifted(shapes) });
+}
+
+/** New values for a drawn heatmap on the same scale: cheaper than a redraw. */
+export function restyleZ(div, z) {
+  return window.Plotly.restyle(div, { z: [z] });
+}
+
+/** A cheap digest of a nested array of numbers (shape and values), to tell "unchanged". */
+export function fingerprint(nested) {
+  let h = 2166136261;
+  let n = 0;
+  const walk = (v) => {
+    if (Array.isArray(v)) { h = Math.imul(h ^ (v.length + 0x9e37), 16777619); v.forEach(walk); return; }
+    const bits = Math.round(v * 1e6) | 0;
+    h = Math.imul(h ^ bits, 16777619);
+    h = Math.imul(h ^ (Math.floor(v) | 0), 16777619);
+    n += 1;
+  };
+  walk(nested);
+  return `${n}:${h >>> 0}`;
 }

@@ -272,9 +272,11 @@ def dx_after(steps: int) -> list[list[int]]:
 
 
 def wait_heat(page: Page, view: str, want: list[list[int]]) -> None:
+    """Until the view's first heatmap is drawn and shows `want` (its shownValues: Plotly's
+    z with the cells painted over since, core/heat-grid.js)."""
     page.wait_for_function(
         "([view, want]) => { const d = document.querySelector(`[data-view=\"${view}\"] .heatmap`);"
-        " return Boolean(d && d.data && JSON.stringify(d.data[0].z) === want); }",
+        " return Boolean(d && d.data && JSON.stringify(d.shownValues) === want); }",
         arg=[view, json.dumps(want, separators=(",", ":"))])
 
 

@@ -368,9 +368,9 @@ def test_rows_no_window_reaches_are_named_and_shaded(lab: Page) -> None:
     for axis in ("h", "w"):
         lab.locator(f'[data-param="stride.{axis}"]').fill("2")
     expect(lab.locator(".axis-unvisited").first).to_have_text(
-        "No kernel tap ever reads padded row 5 (counting from 0), shaded on the input.")
+        "No kernel tap ever reads padded row 6 (counting from 1), shaded on the input.")
     expect(lab.locator(".axis-unvisited").nth(1)).to_have_text(
-        "No kernel tap ever reads padded column 5 (counting from 0), shaded on the input.")
+        "No kernel tap ever reads padded column 6 (counting from 1), shaded on the input.")
     expect(lab.locator('[data-stage="input"] .cell.unv')).to_have_count(11)  # row and column 5
 
 

@@ -116,7 +116,7 @@ def test_a_grid_exercise_end_to_end_with_one_wrong_cell_first(practice: Page, se
     expect(bad).to_have_class(re.compile(r"\binvalid\b"))
     expect(bad).to_have_attribute("aria-invalid", "true")
     reason = page.locator("#" + (bad.get_attribute("aria-describedby") or "missing"))
-    expect(reason).to_contain_text("Y[0, 2]")
+    expect(reason).to_contain_text("Y[1, 3]")  # field (0, 2), named from 1
     expect(reason).to_contain_text("'4x' is not a number")
     # Said once: "Not graded", and the server's message says what to do.
     expect(page.locator('[data-f="score"]')).to_have_text("Not graded")
@@ -256,3 +256,20 @@ def test_a_worksheet_of_the_current_exercise_downloads_as_a_file(practice: Page)
     page.fill('[data-ws="count"]', "0")
     expect(page.locator('[data-ws="error"]')).to_contain_text("1 … 200")
     expect(page.locator('[data-ws="download"]')).to_have_attribute("aria-disabled", "true")
+
+
+def test_the_solution_writes_the_answer_as_its_steps_do(page: Page, server: str) -> None:
+    """An average's 15/4 is 15/4 in the worked steps and in the answer grid (not 3.75
+    beside 15/4); positions in the steps count from 1 (Y[1, 1] is the first cell)."""
+    exercise_id = "pool-output.2.0.v1"
+    page.goto(server + "/practice?id=" + exercise_id)
+    expect(page.locator('[data-pick="id"]')).to_have_text(exercise_id)
+    page.click('[data-action="solution"]')
+    key = api(server, f"/api/exercises/{exercise_id}/solution")
+    texts = [t.replace("-", "−") for row in key["answer_text"] for t in row]
+    assert "15/4" in texts  # the case this test is about: a fraction
+    expect(page.locator('[data-s="answer"] .cell .v')).to_have_text(texts)
+    expect(page.locator('[data-s="steps"] li').nth(1)).to_contain_text("Y[1, 1] = ")
+    expect(page.locator('[data-s="steps"] li').nth(1)).to_contain_text("= 15/4")
+    # Each steps line names a cell counting from 1: none says Y[0, …].
+    assert not [t for t in page.locator('[data-s="steps"] li').all_text_contents() if "[0," in t]

@@ -126,6 +126,7 @@ function shown(resp, body) {
   player.setTotal(resp.trace.total + resp.kernel_trace.total);
   player.set(Number(shell.state.step) || 0, true);
   render();
+  return stage.ready();
 }
 
 /** Draw (step, focus); ask for the trace pages the frame needs, then the next ones quietly. */

@@ -9,14 +9,10 @@
 //         hideTodo: hide the values still to do}
 
 import { Grid } from '../../core/grid.js';
-import { areaRect, cellRects, heatmap, setShapes } from '../../core/plot.js';
+import { HeatGrid } from '../../core/heat-grid.js';
 
 export const CELL_LIMIT = 16; // rows or columns above which a map becomes a heatmap
 const MAX_PLOTS = 4; // heatmaps drawn per map (the first channels)
-const MAX_RECTS = 256; // cells outlined one by one on a heatmap; more get one frame
-const INK = '#111827';
-const LINK = '#6d28d9';
-const VEIL = 'rgba(255,255,255,0.82)';
 const none = { tap: {}, linked: {}, focus: {}, labels: {}, current: null, hideTodo: false };
 
 /** A flat index (channel, row, col) of a (·, rows, cols) block as [ch, r, c]. */
@@ -54,63 +50,45 @@ export class CellMaps {
 }
 
 export class HeatMapSet {
-  /** onFocus(ch, r, c) on hover (r null when the pointer leaves), onPick(ch, r, c) on click. */
+  /** onFocus(ch, r, c) on hover (r null when the pointer leaves), onPick(ch, r, c) on click.
+   * One core HeatGrid per channel drawn (the first MAX_PLOTS). */
   constructor(parent, [channels, rows, cols], kind, captions, onFocus, onPick) {
     this.heat = true;
     this.shape = [channels, rows, cols];
-    this.captions = captions;
-    this.onFocus = onFocus;
-    this.onPick = onPick;
-    this.divs = Array.from({ length: Math.min(MAX_PLOTS, channels) }, (_, c) => {
-      const div = document.createElement('div');
-      div.className = `heatmap heatmap-${kind}`;
-      div.dataset.kind = kind;
-      div.dataset.ch = String(c);
-      parent.append(div);
-      return div;
-    });
+    const link = {
+      focusOf: (_, ch, r, c) => ({ ch, r, c }),
+      onFocus: (f) => (f === null ? onFocus(0, null, null) : onFocus(f.ch, f.r, f.c)),
+      onPick: (f) => onPick(f.ch, f.r, f.c),
+    };
+    this.grids = Array.from({ length: Math.min(MAX_PLOTS, channels) }, (_, c) => new HeatGrid(
+      parent, rows, cols, { kind, channel: c, caption: captions[c] || '', link }));
     if (channels > MAX_PLOTS) {
       const note = document.createElement('p');
       note.className = 'mx-note';
       note.textContent = `The first ${MAX_PLOTS} of ${channels} channels are drawn.`;
       parent.append(note);
     }
-    this.marks = none;
   }
 
-  /** Draw the values; resolves when every heatmap is drawn (marks are redrawn then). */
+  /** Settles when every heatmap on screen has drawn what it was last given. */
+  get ready() { return Promise.all(this.grids.map((g) => g.ready)); }
+
+  /** Draw the values (a few changed cells are painted over: core/heat-grid.js). */
   setValues(blocks, scale) {
-    this.ready = Promise.all(this.divs.map((div, c) => heatmap(div, blocks[c], scale, {
-      title: this.captions[c] || '',
-      onHover: (r, col) => this.onFocus(c, r, col),
-      onClick: (r, col) => this.onPick(c, r, col),
-    }))).then(() => this.draw(this.marks));
+    this.grids.forEach((g, c) => g.setValues(blocks[c], scale));
     return this.ready;
   }
 
   draw(marks) {
-    this.marks = { ...none, ...marks };
-    const m = this.marks;
+    const m = { ...none, ...marks };
     const [, rows, cols] = this.shape;
-    const cur = m.current === null ? null : unflat(m.current, rows, cols);
-    this.divs.forEach((div, ch) => {
-      const shapes = [];
-      const veil = (x0, x1, y0, y1) => shapes.push({ type: 'rect', line: { width: 0 }, fillcolor: VEIL, x0, x1, y0, y1 });
-      if (cur && cur[0] === ch) {
-        if (cur[2] + 1 < cols) veil(cur[2] + 0.5, cols - 0.5, cur[1] - 0.5, cur[1] + 0.5);
-        if (cur[1] + 1 < rows) veil(-0.5, cols - 0.5, cur[1] + 0.5, rows - 0.5);
-        shapes.push(...cellRects([cur.slice(1)], { line: INK, width: 3 }));
-      } else if (cur && cur[0] < ch) veil(-0.5, cols - 0.5, -0.5, rows - 0.5);
+    this.grids.forEach((g, ch) => {
+      g.progress(m.current === null ? null : m.current - ch * rows * cols);
       const taps = m.tap[ch] || [];
-      if (taps.length) {
-        if (taps.length <= MAX_RECTS) shapes.push(...cellRects(taps, { line: INK, width: 1.5 }));
-        shapes.push(areaRect(box(taps), INK, 3));
-      }
-      const linked = m.linked[ch] || [];
-      if (linked.length <= MAX_RECTS) shapes.push(...cellRects(linked, { line: LINK, width: 2 }));
-      else shapes.push(areaRect(box(linked), LINK, 3));
-      shapes.push(...cellRects(m.focus[ch] || [], { line: LINK, width: 4 }));
-      setShapes(div, shapes);
+      g.mark('tap', taps);
+      g.frame(taps.length ? box(taps) : null);
+      g.mark('linked', m.linked[ch] || []);
+      g.mark('focus', m.focus[ch] || []);
     });
   }
 }

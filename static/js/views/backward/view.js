@@ -54,6 +54,9 @@ export class BackwardStage {
     return mapsFor(parent, shape, kind, captions(shape[0], word), hover, pick, opts);
   }
 
+  /** Settles when the heatmaps (if any) have drawn their values. */
+  ready() { return Promise.all([this.mx, this.mdx, this.mdy].map((m) => m.ready)); }
+
   /** A new response's context (terms.js contextOf). */
   setData(ctx) {
     this.ctx = ctx;

@@ -4,7 +4,7 @@
 import * as api from '../../core/api.js';
 import { lab as url } from '../../core/url-state.js';
 import { remoteErrors, toRequest } from '../../core/request.js';
-import { bindChrome, setStatus, showPresent, showTwin } from '../../core/page-chrome.js';
+import { bindChrome, markPainted, setStatus, showPresent, showTwin } from '../../core/page-chrome.js';
 import { MatrixEditor } from '../../core/editor.js';
 import { ParamsForm } from '../../core/params.js';
 import { Player } from '../../core/player.js';
@@ -124,6 +124,7 @@ async function send() {
     player.set(Number(lab.state.step) || 0, true);
     render();
     if (ready) ready.then(() => { if (gen === lab.gen) render(); });
+    markPainted(ready);
   } catch (err) {
     if (err.name === 'AbortError' || gen !== lab.gen) return;
     lab.sentKey = null; // a refused body is asked again next time, so its message stays true

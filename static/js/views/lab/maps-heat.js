@@ -5,7 +5,7 @@
 
 import { Grid } from '../../core/grid.js';
 import { imageLike, maxAbs, scaleFor } from '../../core/colors.js';
-import { areaRect, cellRects, heatmap, setShapes } from '../../core/plot.js';
+import { areaRect, cellRects, fingerprint, heatmap, setShapes } from '../../core/plot.js';
 import { output3, outShape } from '../../core/trace.js';
 
 const MAX_PLOTS = 4;
@@ -119,19 +119,4 @@ export class HeatMaps {
       setShapes(div, shapes);
     });
   }
-}
-
-/** A cheap digest of a nested array of numbers (shape and values), to tell "unchanged". */
-function fingerprint(nested) {
-  let h = 2166136261;
-  let n = 0;
-  const walk = (v) => {
-    if (Array.isArray(v)) { h = Math.imul(h ^ (v.length + 0x9e37), 16777619); v.forEach(walk); return; }
-    const bits = Math.round(v * 1e6) | 0;
-    h = Math.imul(h ^ bits, 16777619);
-    h = Math.imul(h ^ (Math.floor(v) | 0), 16777619);
-    n += 1;
-  };
-  walk(nested);
-  return `${n}:${h >>> 0}`;
 }

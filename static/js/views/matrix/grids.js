@@ -1,8 +1,10 @@
 // The matrix page's grids: input, kernel (and the rotated kernel of true
 // convolution) and output, built once per shape and patched per frame with
 // what the scene lights: the inputs a row of C reads, the outputs a column feeds.
+// Large inputs and outputs are heatmaps (core/heat-grid.js), with values, not names.
 
 import { Grid, writeCell } from '../../core/grid.js';
+import { HeatGrid, isLarge } from '../../core/heat-grid.js';
 import { maxAbs } from '../../core/colors.js';
 import { unflat } from './model.js';
 
@@ -10,12 +12,17 @@ const cap = (c, n, word = 'channel') => (n > 1 ? `${word} ${c + 1}` : '');
 const as4 = (a) => (Array.isArray(a[0][0]) ? (Array.isArray(a[0][0][0]) ? a : [a]) : [[a]]);
 
 export class MatrixGrids {
-  /** `slot(name)` finds a [data-view] element of the stage. */
-  constructor(slot) {
+  /** `slot(name)` finds a [data-view] element of the stage; `link` wires the heatmaps'
+   * hover ({focusOf(kind, ch, r, c), onFocus, onPick}). */
+  constructor(slot, link) {
     this.slot = slot;
+    this.link = link;
     this.key = '';
     this.filter = -1;
   }
+
+  /** Settles when every heatmap has drawn what it was last given. */
+  ready() { return Promise.all([...this.inputs, ...this.outputs].map((g) => g.ready)); }
 
   /** Build the grids for this shape (kept while the shape stays) and write the values. */
   setData(m, kernel, names) {
@@ -28,10 +35,15 @@ export class MatrixGrids {
       this.key = key;
       const slots = ['input', 'kernel', 'rotated', 'output'].map((s) => this.slot(s));
       slots.forEach((s) => s.replaceChildren());
-      this.inputs = m.x.map((_, c) => new Grid(slots[0], m.h, m.w, { kind: 'input', channel: c, caption: cap(c, m.cin) }));
+      const In = isLarge(m.h, m.w) ? HeatGrid : Grid;
+      const Out = isLarge(m.ho, m.wo) ? HeatGrid : Grid;
+      slots[0].classList.toggle('maps-heat', In === HeatGrid);
+      slots[3].classList.toggle('maps-heat', Out === HeatGrid);
+      const link = this.link;
+      this.inputs = m.x.map((_, c) => new In(slots[0], m.h, m.w, { kind: 'input', channel: c, caption: cap(c, m.cin), link }));
       this.kernels = Array.from({ length: ig }, (_, c) => new Grid(slots[1], kh, kw, { kind: 'kernel', channel: c, caption: cap(c, ig) }));
       this.rotated = Array.from({ length: ig }, (_, c) => new Grid(slots[2], kh, kw, { kind: 'original', channel: c, caption: cap(c, ig) }));
-      this.outputs = m.y.map((_, c) => new Grid(slots[3], m.ho, m.wo, { kind: 'output', channel: c, caption: cap(c, m.cout, 'output channel') }));
+      this.outputs = m.y.map((_, c) => new Out(slots[3], m.ho, m.wo, { kind: 'output', channel: c, caption: cap(c, m.cout, 'output channel'), link }));
     }
     this.fill();
   }
@@ -44,10 +56,11 @@ export class MatrixGrids {
     this.outputs.forEach((g, c) => g.setValues(m.y[c], ys));
     if (this.names) {
       const names = m.cin > 1 ? this.names.input : [this.names.input];
-      this.inputs.forEach((g, c) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
+      [...this.inputs, ...this.outputs].forEach((g) => g.invalidate && g.invalidate());
+      this.inputs.forEach((g, c) => g.cells && g.cells.forEach((row, r) => row.forEach((cell, cc) => {
         writeCell(cell, names[c][r][cc]);
       })));
-      this.outputs.forEach((g, o) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
+      this.outputs.forEach((g, o) => g.cells && g.cells.forEach((row, r) => row.forEach((cell, cc) => {
         writeCell(cell, m.yNames[(o * m.ho + r) * m.wo + cc]);
       })));
     }
@@ -67,6 +80,7 @@ export class MatrixGrids {
     }
     if (this.names) {
       const k4 = as4(this.names.kernel);
+      [...this.kernels, ...this.rotated].forEach((g) => g.invalidate());
       this.kernels.forEach((g, c) => g.cells.forEach((row, r) => row.forEach((cell, cc) => {
         writeCell(cell, k4[o][c][r][cc]);
       })));
@@ -94,15 +108,7 @@ export class MatrixGrids {
       g.mark('focus', s.kind === 'col' ? inCells(s.ins).filter((p) => p[0] === ch).map((p) => p.slice(1)) : []);
     });
     this.outputs.forEach((g, o) => {
-      for (let r = 0; r < m.ho; r += 1) {
-        for (let c = 0; c < m.wo; c += 1) {
-          const i = (o * m.ho + r) * m.wo + c;
-          const cls = g.cells[r][c].classList;
-          cls.toggle('done', i < index);
-          cls.toggle('current', i === index);
-          cls.toggle('todo', i > index);
-        }
-      }
+      g.progress(index - o * m.ho * m.wo);  // row i of C is output i: channel, row, column
       const outs = s.entries.map((k) => [unflat(mat.rows[k], m.ho, m.wo), k]).filter(([p]) => p[0] === o);
       g.mark('focus', s.kind === 'row' ? [unflat(s.i, m.ho, m.wo)].filter((p) => p[0] === o).map((p) => p.slice(1)) : []);
       g.mark('linked', s.kind === 'col' ? outs.map(([p]) => p.slice(1)) : []);

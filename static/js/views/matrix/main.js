@@ -20,11 +20,12 @@ const shell = new Shell('matrix', [SYMBOLIC], {
   call: api.conv2dMatrix,
   shown: (resp, body) => {
     page.resp = resp;
-    stage.setData(resp, kernel4(body.kernel), body.symbolic);
+    const ready = stage.setData(resp, kernel4(body.kernel), body.symbolic);
     player.setTotal(resp.output_flat.length);
     player.setRow(resp.output_shape[resp.output_shape.length - 1]);
     player.set(Number(shell.state.step) || 0, true);
     render();
+    return ready;
   },
 });
 const player = new Player($('[data-player-root]'), (index) => {

@@ -4,7 +4,8 @@
 
 import { fmt } from '../../core/numbers.js';
 import { colour, darkFill, maxAbs } from '../../core/colors.js';
-import { areaRect, cellRects, heatmap, setShapes } from '../../core/plot.js';
+import { areaRect, cellRects, fingerprint, heatmap, setShapes } from '../../core/plot.js';
+import { LazyPlot, forgetPlots } from '../../core/lazy-plot.js';
 
 const CLASSES = { row: 'on-row', col: 'on-col', hit: 'hit', done: 'done-row', secret: 'secret' };
 const SHAPE = { row: '#111827', col: '#6d28d9', hit: '#b45309', done: 'rgba(0,0,0,0)' };
@@ -40,13 +41,17 @@ export class MatrixTable {
     if (key !== this.key) {
       this.key = key;
       this.marks = {};
+      forgetPlots(this.root);
       this.root.replaceChildren();
       if (heat) this.buildHeat(); else this.buildTable(rows, cols);
     }
     if (heat) {
-      this.shapes = [];
-      heatmap(this.plot, values, maxAbs(values), { title,
-        onHover: (r, c) => this.onHover(r === null ? null : 'cell', r, c) });
+      // Drawn when on screen, and not again for the same values (a stride change leaves vec(x)).
+      const drawnKey = `${title}|${fingerprint(values)}`;
+      if (drawnKey === this.drawnKey) return;
+      this.drawnKey = drawnKey;
+      this.ready = this.lazy.request(() => heatmap(this.plot, values, maxAbs(values), { title,
+        onHover: (r, c) => this.onHover(r === null ? null : 'cell', r, c) }).then(() => this.commit()));
       return;
     }
     const scale = maxAbs(values);
@@ -112,6 +117,8 @@ export class MatrixTable {
     this.plot.className = 'heatmap mt-heat';
     this.plot.dataset.table = this.name;
     this.root.append(this.plot);
+    this.lazy = new LazyPlot(this.plot);
+    this.drawnKey = '';
   }
 
   /** Light rows, columns and cells: kind is "row", "col", "hit" or "done". */

@@ -24,7 +24,12 @@ export class MatrixStage {
     const slot = (name) => root.querySelector(`[data-view="${name}"]`);
     this.slot = slot;
     this.formula = new TermPanel(slot('formula'));
-    this.grids = new MatrixGrids(slot);
+    this.grids = new MatrixGrids(slot, { onFocus, onPick: onFocus, focusOf: (kind, ch, r, c) => {
+      const m = this.model;
+      if (kind === 'input') return { kind: 'col', j: (ch * m.h + r) * m.w + c };
+      if (kind === 'output') return { kind: 'row', i: (ch * m.ho + r) * m.wo + c };
+      return null;
+    } });
     const rowFocus = (part, r) => onFocus(part === null ? null : { kind: 'row', i: r });
     this.tables = {
       c: new MatrixTable(slot('c'), 'c', (part, r, c) => onFocus(part === null ? null
@@ -99,6 +104,7 @@ export class MatrixStage {
     this.slot('c-name').textContent = resp.w_conv ? 'C = W_conv' : 'C';
     this.root.classList.toggle('flipped', Boolean(resp.w_conv));
     renderArithmetic(this.slot('arithmetic'), resp);
+    return Promise.all([this.grids.ready(), ...Object.values(this.tables).map((t) => t.ready)]);
   }
 
   drawC(m, resp) {

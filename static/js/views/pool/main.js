@@ -49,11 +49,12 @@ const exchange = new Exchange({ endpoint: ENDPOINT, wire: (b) => ({ ...b, trace:
   shown: ({ resp, unpool }) => {
     page.resp = resp;
     page.unpool = unpool;
-    stage.setData(resp, unpool);
+    const ready = stage.setData(resp, unpool);
     player.setTotal(resp.trace.total);
     player.setRow(resp.output_shape[resp.output_shape.length - 1]);
     player.set(Number(page.state.step) || 0, true);
     render();
+    return ready;
   },
   errors: showErrors, note: () => page.note, restate: true, drop: true });
 const stage = new PoolStage($('[data-stage-root]'), (f) => { page.hover = f; render(); },

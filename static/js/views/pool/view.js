@@ -1,9 +1,10 @@
 // The pooling page's stage: the padded input with the window and its winner,
 // the pooled output, the remembered positions and the unpooling; the formula
 // ("max(3, 2, 4, 1) = 4", "(3 + 2 + 4 + 1) / 4 = 2.5"). Reads only the server's
-// trace; grids are built per shape and patched every frame.
+// trace; grids are built per shape (heatmaps when large) and patched every frame.
 
-import { Grid, boxOf, linkCells } from '../../core/grid.js';
+import { boxOf, focusAtOf, linkCells } from '../../core/grid.js';
+import { HeatGrid, isLarge, makeGrids } from '../../core/heat-grid.js';
 import { maxAbs } from '../../core/colors.js';
 import { fmt } from '../../core/numbers.js';
 import { cellName } from '../../core/names.js';
@@ -13,12 +14,7 @@ const sizeClass = (n) => (n <= 7 ? 'size-l' : n <= 11 ? 'size-m' : 'size-s');
 const as3 = (shape, a) => (shape.length === 2 ? [a] : a);
 const dims = (a) => `${a.length > 1 ? `${a.length} × ` : ''}${a[0].length} × ${a[0][0].length}`;
 
-function grids(slot, arrays, kind) {
-  slot.replaceChildren();
-  slot.className = `maps ${sizeClass(Math.max(arrays[0].length, arrays[0][0].length))}`;
-  return arrays.map((a, i) => new Grid(slot, a.length, a[0].length,
-    { kind, channel: i, caption: arrays.length > 1 ? `channel ${i + 1}` : '' }));
-}
+const large = (a) => isLarge(a[0].length, a[0][0].length);
 
 function span(cls, text) {
   const el = document.createElement('span');
@@ -29,21 +25,23 @@ function span(cls, text) {
 
 export class PoolStage {
   constructor(root, onFocus, onPick) {
+    this.root = root;
     this.slot = (n) => root.querySelector(`[data-p="${n}"]`);
     const pf = (n) => this.slot('formula').querySelector(`[data-pf="${n}"]`);
     this.pf = { title: pf('title'), where: pf('where'), lines: pf('lines') };
-    this.key = '';
-    linkCells(root, (node) => this.focusAt(node), onFocus, onPick);
+    this.link = { focusOf: (...a) => this.focusOf(...a), onFocus, onPick };
+    linkCells(root, focusAtOf(this.link.focusOf), onFocus, onPick);
   }
 
-  focusAt(node) {
-    const cell = node && node.closest ? node.closest('.grid .cell') : null;
-    if (!cell) return null;
-    const { kind, ch } = cell.parentElement.dataset;
-    const at = [Number(ch), Number(cell.dataset.r), Number(cell.dataset.c)];
-    if (kind === 'input') return { kind: 'in', at };
-    if (['output', 'indices', 'u-input'].includes(kind)) return { kind: 'out', at };
+  focusOf(kind, ch, r, c) {
+    if (kind === 'input') return { kind: 'in', at: [ch, r, c] };
+    if (['output', 'indices', 'u-input'].includes(kind)) return { kind: 'out', at: [ch, r, c] };
     return null;
+  }
+
+  grids(name, arrays, kind, heat, reuse) {
+    return makeGrids(this.slot(name), arrays, kind, { heat, link: this.link,
+      sizeClass: sizeClass(Math.max(arrays[0].length, arrays[0][0].length)), reuse });
   }
 
   setData(resp, unpool) {
@@ -53,16 +51,17 @@ export class PoolStage {
     const out = as3(resp.output_shape, resp.output);
     const idx = resp.indices ? as3(resp.output_shape, resp.indices) : out.map((ch) => ch.map((row) => row.map(() => '–')));
     const uout = this.unpool ? as3(this.unpool.output_shape, this.unpool.output) : null;
-    const key = JSON.stringify([dims(resp.padded_input), dims(out), uout && dims(uout)]);
-    if (key !== this.key) {
-      this.key = key;
-      this.inputs = grids(this.slot('input'), resp.padded_input, 'input');
-      this.outputs = grids(this.slot('output'), out, 'output');
-      this.indices = grids(this.slot('indices'), out, 'indices');
-      this.uInputs = uout ? grids(this.slot('u-input'), out, 'u-input') : [];
-      this.uOutputs = uout ? grids(this.slot('u-output'), uout, 'u-output') : [];
-      if (!uout) { this.slot('u-input').replaceChildren(); this.slot('u-output').replaceChildren(); }
-    }
+    const [[pt, pb], [pl, pr]] = resp.padding;
+    const [hp, wp] = [resp.padded_input[0].length, resp.padded_input[0][0].length];
+    const heatIn = isLarge(hp - pt - pb, wp - pl - pr, hp, wp);
+    this.root.classList.toggle('large', heatIn);
+    // Each slot keeps its grids while their shape stays.
+    this.inputs = this.grids('input', resp.padded_input, 'input', heatIn, this.inputs);
+    this.outputs = this.grids('output', out, 'output', large(out), this.outputs);
+    this.indices = this.grids('indices', out, 'indices', large(out), this.indices);
+    this.uInputs = uout ? this.grids('u-input', out, 'u-input', large(out), this.uInputs) : [];
+    this.uOutputs = uout ? this.grids('u-output', uout, 'u-output', large(uout), this.uOutputs) : [];
+    if (!uout) { this.slot('u-input').replaceChildren(); this.slot('u-output').replaceChildren(); }
     const scale = maxAbs(resp.padded_input);
     const [[top, bottom], [left, right]] = resp.padding;
     const pads = [];
@@ -71,7 +70,7 @@ export class PoolStage {
     }));
     this.inputs.forEach((g, i) => { g.setValues(resp.padded_input[i], scale); g.mark('pad', pads); });
     this.outputs.forEach((g, i) => g.setValues(out[i], scale));
-    this.indices.forEach((g, i) => g.setValues(idx[i], 0));
+    this.indices.forEach((g, i) => g.setValues(idx[i], g instanceof HeatGrid ? maxAbs(idx) : 0));
     this.uInputs.forEach((g, i) => g.setValues(out[i], scale));
     this.uOutputs.forEach((g, i) => g.setValues(uout[i], scale));
     this.uTargets = this.unpool ? new Map(this.unpool.steps.map((s) => [s.source.join(','), s])) : new Map();
@@ -82,14 +81,15 @@ export class PoolStage {
       : unpool && unpool.error ? `Unpooling refused: ${unpool.error}`
         : 'Unpooling needs remembered positions: choose max (or min) pooling.';
     // The frame holds the padding and, in ceil mode, the cells a last window hangs past.
-    const [[pt, pb], [pl, pr]] = resp.padding;
-    const frame = [resp.padded_input[0].length, resp.padded_input[0][0].length];
+    const frame = [hp, wp];
     const chans = resp.padded_input.length > 1 ? `${resp.padded_input.length} × ` : '';
     this.slot('input-size').textContent = `${chans}${frame[0] - pt - pb} × ${frame[1] - pl - pr}`
       + (pt + pb + pl + pr ? `, framed to ${frame[0]} × ${frame[1]}` : '');
     this.slot('output-size').textContent = dims(out);
     this.slot('u-size').textContent = uout ? dims(uout) : '';
     renderArithmetic(this.slot('arithmetic'), resp);
+    return Promise.all([this.inputs, this.outputs, this.indices, this.uInputs, this.uOutputs]
+      .flat().map((g) => g.ready));
   }
 
   show(index, focus) {
@@ -113,12 +113,10 @@ export class PoolStage {
       g.mark('win', on && step.winner !== null ? [step.window[step.winner]] : []);
       g.mark('focus', focus && focus.kind === 'in' && focus.at[0] === ch ? [focus.at.slice(1)] : []);
     });
+    // Steps go channel by channel, row-major within a channel (the server's order).
+    const per = this.outputs.length ? this.outputs[0].rows * this.outputs[0].cols : 0;
     const progress = (grids, atStep) => grids.forEach((g, ch) => {
-      g.cells.forEach((row, r) => row.forEach((cell, c) => {
-        const i = this.steps.get(`${ch},${r},${c}`)?.index ?? -1;
-        cell.classList.toggle('current', atStep !== null && i === atStep);
-        cell.classList.toggle('todo', atStep !== null && i > atStep);
-      }));
+      g.progress(atStep === null ? null : atStep - ch * per);
       g.mark('linked', here(linked, ch));
     });
     const at = step ? step.index : null;

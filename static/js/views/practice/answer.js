@@ -40,12 +40,13 @@ export class AnswerForm {
       wrap.style.setProperty('--cols', String(cols));
       for (let r = 0; r < rows; r += 1) {
         for (let c = 0; c < cols; c += 1) {
-          wrap.append(this.field([r, c], `${ex.answer_name}[${r}, ${c}]`, saved?.[r]?.[c]));
+          // Named from 1, as the lectures and the feedback do (the API's index is 0-based).
+          wrap.append(this.field([r, c], `${ex.answer_name}[${r + 1}, ${c + 1}]`, saved?.[r]?.[c]));
         }
       }
     } else if (this.kind === 'vector') {
       for (let i = 0; i < this.shape[0]; i += 1) {
-        const label = ex.answer_labels ? ex.answer_labels[i] : `${ex.answer_name}[${i}]`;
+        const label = ex.answer_labels ? ex.answer_labels[i] : `${ex.answer_name}[${i + 1}]`;
         const item = document.createElement('label');
         item.className = 'answer-item';
         const name = document.createElement('span');

@@ -2,8 +2,10 @@
 // labelled list or one number) and the links into the animated views.
 
 import { Grid } from '../../core/grid.js';
-import { fmt } from '../../core/numbers.js';
 import { maxAbs } from '../../core/colors.js';
+
+// The key as the steps write it ("35/9", "−3"): the same form in the steps and the answer.
+const shown = (text) => String(text).replace(/-/g, '\u2212');
 
 export class SolutionView {
   /** @param {HTMLElement} root the solution panel */
@@ -34,18 +36,18 @@ export class SolutionView {
       maps.className = 'maps';
       const grid = new Grid(maps, sol.answer.length, sol.answer[0].length,
         { kind: 'answer', caption: ex.answer_name });
-      grid.setValues(sol.answer, maxAbs(sol.answer));
+      grid.setValues(sol.answer, maxAbs(sol.answer), sol.answer_text.map((row) => row.map(shown)));
       this.answer.append(maps);
     } else {
       const list = document.createElement('dl');
       list.className = 'answer-list';
-      const values = ex.answer_kind === 'vector' ? sol.answer : [sol.answer];
-      values.forEach((value, i) => {
+      const texts = ex.answer_kind === 'vector' ? sol.answer_text : [sol.answer_text];
+      texts.forEach((text, i) => {
         const dt = document.createElement('dt');
         dt.textContent = ex.answer_kind === 'vector' && ex.answer_labels
           ? ex.answer_labels[i] : ex.answer_name;
         const dd = document.createElement('dd');
-        dd.textContent = fmt(value);
+        dd.textContent = shown(text);
         list.append(dt, dd);
       });
       this.answer.append(list);

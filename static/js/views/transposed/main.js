@@ -15,6 +15,13 @@ import { Exchange } from '../../core/exchange.js';
 import { TransposedStage } from './view.js';
 
 const ENDPOINT = '/api/conv_transpose2d';
+// The equivalent convolution's gather steps come in pages of this many output cells:
+// the first with the answer, the rest quietly after it (a 129 × 129 output's 16,641
+// steps in one answer were 5 MB and most of a parameter change's time).
+const EQ_PAGE = 1024;
+// Scatter steps per page: each carries the whole running sum, so a page of a large
+// output is large; the next page is asked for while the current one is shown.
+const SCATTER_PAGE = 32;
 const { matrix3, matrix4, list, text, flag } = codecs;
 const url = new UrlState([
   { key: 'input', url: 'input', codec: matrix3, def: [[['1', '3', '2'], ['2', '5', '6'], ['7', '1', '3']]] },
@@ -47,14 +54,18 @@ const player = new Player($('[data-player-root]'), onStep, (level) => {
   url.save(page.state);
 });
 const exchange = new Exchange({ endpoint: ENDPOINT,
-  wire: (b) => ({ ...b, trace: true, equivalent_trace: true }), call: api.convTranspose2d,
+  wire: (b) => ({ ...b, trace: { start: 0, limit: SCATTER_PAGE },
+    equivalent_trace: { start: 0, limit: EQ_PAGE } }),
+  call: api.convTranspose2d,
   shown: (resp) => {
     page.resp = resp;
     page.store = new TraceStore(resp, Math.max(1, resp.trace.count));
     stage.setData(resp);
+    loadEquivalent(resp.equivalent.trace.next_start, exchange.gen);
     player.setTotal(resp.trace.total);
     player.set(Number(page.state.step) || 0, true);
     render();
+    return stage.ready();
   },
   errors: showErrors, note: () => page.note, restate: true, drop: true });
 const stage = new TransposedStage($('[data-stage-root]'), (f) => { page.hover = f; render(); },
@@ -108,6 +119,9 @@ function render() {
   stage.show(page.store, player.index, focus);
   const need = focus && focus.kind === 'in' ? stage.indexOf(focus) : player.index;
   if (need !== null && !page.store.has(need)) fetchPage(need);
+  else if (need !== null && need + SCATTER_PAGE < page.store.total && !page.store.has(need + SCATTER_PAGE)) {
+    fetchPage(need + SCATTER_PAGE);  // the next page, before the player reaches it
+  }
 }
 
 async function fetchPage(index) {
@@ -125,6 +139,25 @@ async function fetchPage(index) {
     setStatus(`Could not load steps from ${start + 1}: ${err.message}`, true);
   } finally {
     page.pending.delete(start);
+  }
+}
+
+/** The equivalent convolution's later gather pages, one after another, while the answer
+ * they belong to is the one shown. */
+async function loadEquivalent(start, gen) {
+  while (start !== null && start !== undefined && gen === exchange.gen) {
+    let resp;
+    try {
+      resp = await api.convTranspose2d({ ...exchange.body, trace: false,
+        equivalent_trace: { start, limit: EQ_PAGE } });
+    } catch (err) {
+      if (gen === exchange.gen) setStatus(`Could not load the direct convolution from cell ${start + 1}: ${err.message}`, true);
+      return;
+    }
+    if (gen !== exchange.gen) return;
+    stage.addEqSteps(resp.equivalent.steps);
+    render();
+    start = resp.equivalent.trace.next_start;
   }
 }
 

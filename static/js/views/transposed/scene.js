@@ -11,10 +11,9 @@ export function sourceIndex(resp, [ch, r, c]) {
   return (ch * h + r) * w + c;
 }
 
-/** The equivalent convolution's gather steps by output cell "o,r,c". */
-export function eqStepsByOut(resp) {
-  const map = new Map();
-  for (const step of resp.equivalent.steps) map.set(step.out.join(','), step);
+/** Add gather steps (of the equivalent convolution) to a map by output cell "o,r,c". */
+export function addStepsByOut(map, steps) {
+  for (const step of steps) map.set(step.out.join(','), step);
   return map;
 }
 

@@ -1,26 +1,23 @@
 // The transposed page's stage: the scatter (input, kernel, running sum), the
 // equivalent direct convolution, the overlap map and the shape arithmetic.
-// Grids are built per shape; each frame patches marks, labels and values.
+// Grids are built per shape (heatmaps when large); each frame patches marks,
+// labels and values.
 
-import { Grid, boxOf, linkCells } from '../../core/grid.js';
+import { boxOf, focusAtOf, linkCells } from '../../core/grid.js';
+import { HeatGrid, isLarge, makeGrids } from '../../core/heat-grid.js';
 import { maxAbs } from '../../core/colors.js';
 import { fmt, fmtFactor } from '../../core/numbers.js';
 import { FormulaPanel } from '../../core/formula.js';
 import { cellName } from '../../core/names.js';
 import { channelsOf, formulaOf } from '../../core/trace.js';
 import { renderArithmetic } from '../../core/arithmetic.js';
-import { as3, eqStepsByOut, sceneOf, sourceIndex } from './scene.js';
+import { addStepsByOut, as3, sceneOf, sourceIndex } from './scene.js';
 
 const sizeClass = (n) => (n <= 7 ? 'size-l' : n <= 11 ? 'size-m' : 'size-s');
 const name = (letter, r, c) => cellName(r, c).replace('h', letter);
 const dims = (a) => `${a.length > 1 ? `${a.length} × ` : ''}${a[0].length} × ${a[0][0].length}`;
 
-function grids(slot, arrays, kind, caption) {
-  slot.replaceChildren();
-  slot.className = `maps ${sizeClass(Math.max(arrays[0].length, arrays[0][0].length))}`;
-  return arrays.map((a, i) => new Grid(slot, a.length, a[0].length,
-    { kind, channel: i, caption: arrays.length > 1 ? `${caption} ${i + 1}` : '' }));
-}
+const large = (a) => isLarge(a[0].length, a[0][0].length);
 
 export class TransposedStage {
   constructor(root, onFocus, onPick) {
@@ -29,18 +26,20 @@ export class TransposedStage {
     this.eqFormula = new FormulaPanel(this.slot('eq-formula'));
     const tf = (n) => this.slot('formula').querySelector(`[data-tf="${n}"]`);
     this.tf = { title: tf('title'), where: tf('where'), lines: tf('lines') };
-    this.key = '';
-    linkCells(root, (node) => this.focusAt(node), onFocus, onPick);
+    this.link = { focusOf: (...a) => this.focusOf(...a), onFocus, onPick };
+    linkCells(root, focusAtOf(this.link.focusOf), onFocus, onPick);
   }
 
-  focusAt(node) {
-    const cell = node && node.closest ? node.closest('.grid .cell') : null;
-    if (!cell) return null;
-    const { kind, ch } = cell.parentElement.dataset;
-    const [r, c] = [Number(cell.dataset.r), Number(cell.dataset.c)];
-    if (kind === 'input') return { kind: 'in', ch: Number(ch), r, c };
-    if (kind === 'output' || kind === 'eq-output') return { kind: 'out', out: [Number(ch), r, c] };
+  focusOf(kind, ch, r, c) {
+    if (kind === 'input') return { kind: 'in', ch, r, c };
+    if (kind === 'output' || kind === 'eq-output') return { kind: 'out', out: [ch, r, c] };
     return null;
+  }
+
+  /** Grids for `arrays` in slot `name`: heatmaps when they are large. */
+  grids(name, arrays, kind, caption, reuse) {
+    return makeGrids(this.slot(name), arrays, kind, { caption, heat: large(arrays), link: this.link,
+      sizeClass: sizeClass(Math.max(arrays[0].length, arrays[0][0].length)), reuse });
   }
 
   indexOf(focus) { return sourceIndex(this.resp, [focus.ch, focus.r, focus.c]); }
@@ -49,38 +48,26 @@ export class TransposedStage {
     this.resp = resp;
     const eq = resp.equivalent;
     const out = as3(resp, resp.output);
-    this.eqSteps = eqStepsByOut(resp);
+    this.eqSteps = addStepsByOut(new Map(), eq.steps);
     this.eqResp = { padded_input: eq.padded_input, kernel: eq.kernel, groups: resp.groups };
-    const key = JSON.stringify([dims(resp.input), dims(resp.kernel[0]), dims(out),
-      dims(eq.padded_input), resp.kernel.length, eq.kernel.length]);
-    if (key !== this.key) {
-      this.key = key;
-      this.inputs = grids(this.slot('input'), resp.input, 'input', 'channel');
-      this.kernels = grids(this.slot('kernel'), resp.kernel[0], 'kernel', 'to output channel');
-      this.outputs = grids(this.slot('output'), out, 'output', 'output channel');
-      this.eqInputs = grids(this.slot('eq-input'), eq.padded_input, 'eq-input', 'channel');
-      this.eqKernels = grids(this.slot('eq-kernel'), eq.kernel[0], 'kernel', 'from input channel');
-      this.eqOutputs = grids(this.slot('eq-output'), out, 'eq-output', 'output channel');
-      this.coverage = grids(this.slot('coverage'), [resp.coverage], 'coverage', '');
-      this.slot('kernel').className = 'maps';
-      this.slot('eq-kernel').className = 'maps';
-    }
+    const big = large(resp.input) || large(out) || large(eq.padded_input);
+    this.root.classList.toggle('large', big);
+    // Each slot keeps its grids while their shape stays (a stride change leaves x and K).
+    this.inputs = this.grids('input', resp.input, 'input', 'channel', this.inputs);
+    this.kernels = this.grids('kernel', resp.kernel[0], 'kernel', 'to output channel', this.kernels);
+    this.outputs = this.grids('output', out, 'output', 'output channel', this.outputs);
+    this.eqInputs = this.grids('eq-input', eq.padded_input, 'eq-input', 'channel', this.eqInputs);
+    this.eqKernels = this.grids('eq-kernel', eq.kernel[0], 'kernel', 'from input channel', this.eqKernels);
+    this.eqOutputs = this.grids('eq-output', out, 'eq-output', 'output channel', this.eqOutputs);
+    this.coverage = this.grids('coverage', [resp.coverage], 'coverage', '', this.coverage);
+    if (!large(resp.kernel[0])) this.slot('kernel').className = 'maps';
+    if (!large(eq.kernel[0])) this.slot('eq-kernel').className = 'maps';
     this.scale = maxAbs(out);
     const inScale = maxAbs(resp.input);
     this.inputs.forEach((g, i) => g.setValues(resp.input[i], inScale));
     this.eqInputs.forEach((g, i) => { g.setValues(eq.padded_input[i], inScale); g.mark('pad', this.padCells()); });
-    // The direct convolution's output, cell by cell from its own trace.
-    const eqOut = out.map((ch, o) => ch.map((row, r) => row.map((_, c) => {
-      const step = this.eqSteps.get(`${o},${r},${c}`);
-      return step ? step.value : '…';
-    })));
-    this.eqOutputs.forEach((g, o) => g.setValues(eqOut[o], this.scale));
+    this.showEqOutput();
     this.coverage[0].setValues(resp.coverage, maxAbs(resp.coverage));
-    const agree = JSON.stringify(eqOut) === JSON.stringify(out);
-    const agreeEl = this.slot('agree');
-    agreeEl.textContent = agree ? 'Cell for cell the same as the scatter’s output.'
-      : 'Only the loaded cells of the direct convolution are shown.';
-    agreeEl.classList.toggle('same', agree);
     this.slot('eq-note').textContent = eq.note;
     this.slot('coverage-note').textContent = resp.coverage_note;
     this.slot('input-size').textContent = dims(resp.input);
@@ -90,6 +77,38 @@ export class TransposedStage {
     renderArithmetic(this.slot('arithmetic'), resp);
     renderArithmetic(this.slot('eq-arithmetic'), eq);
     this.shownKernel = -1;
+    return this.ready();
+  }
+
+  /** More gather steps of the equivalent convolution (a later page) arrived. */
+  addEqSteps(steps) {
+    addStepsByOut(this.eqSteps, steps);
+    this.showEqOutput();
+  }
+
+  /** The direct convolution's output, cell by cell from its own trace ("…" not loaded yet),
+   * and whether it agrees with the scatter's. */
+  showEqOutput() {
+    const out = as3(this.resp, this.resp.output);
+    const eqOut = out.map((ch, o) => ch.map((row, r) => row.map((_, c) => {
+      const step = this.eqSteps.get(`${o},${r},${c}`);
+      return step ? step.value : '…';
+    })));
+    this.eqOutputs.forEach((g, o) => g.setValues(eqOut[o], this.scale));
+    const loaded = this.eqSteps.size;
+    const total = out.length * out[0].length * out[0][0].length;
+    const agree = eqOut.every((ch, o) => ch.every((row, r) => row.every((v, c) => v === '…' || v === out[o][r][c])));
+    const agreeEl = this.slot('agree');
+    agreeEl.textContent = !agree ? 'The direct convolution differs from the scatter: please report this case.'
+      : loaded < total ? `Loading the direct convolution: ${loaded} of ${total} cells so far, each the same as the scatter’s.`
+        : 'Cell for cell the same as the scatter’s output.';
+    agreeEl.classList.toggle('same', agree && loaded >= total);
+  }
+
+  /** Settles when every heatmap has drawn what it was last given. */
+  ready() {
+    return Promise.all([this.inputs, this.kernels, this.outputs, this.eqInputs, this.eqKernels,
+      this.eqOutputs, this.coverage].flat().map((g) => g.ready));
   }
 
   /** Padding of the equivalent input, from the server's [[top, bottom], [left, right]]. */
@@ -122,17 +141,16 @@ export class TransposedStage {
       g.mark('linked', here(linked));
       g.label(scene.mode === 'out' ? scene.found.filter(({ step }) => step.source[0] === ch)
         .map(({ step, k }) => [step.source[1], step.source[2], this.tapName(k)]) : []);
-      g.cells.forEach((row, r) => row.forEach((cell, c) => {
-        const i = sourceIndex(this.resp, [ch, r, c]);
-        cell.classList.toggle('done', scene.mode === 'step' && i < srcKey);
-        cell.classList.toggle('todo', scene.mode === 'step' && i > srcKey);
-      }));
+      // The scatter goes channel by channel, row-major within a channel.
+      g.progress(scene.mode === 'step' ? srcKey - sourceIndex(this.resp, [ch, 0, 0]) : null);
     });
     if (scene.step) this.showKernel(scene.step.source[0]);
     this.slot('scale').textContent = scene.mode === 'step'
       ? `this step: × ${fmt(scene.step.value)} (the value of ${name('x', scene.step.source[1], scene.step.source[2])})` : '';
     this.outputs.forEach((g, o) => {
-      if (scene.values) g.setValues(scene.values[o], this.scale);
+      // Hovering a heatmap's cell keeps the map as it is (redrawing the map under the
+      // pointer would end the hover); the formula gives that cell's final value.
+      if (scene.values && !(g instanceof HeatGrid && scene.mode === 'out')) g.setValues(scene.values[o], this.scale);
       const mine = scene.mode === 'step' ? scene.written.filter(({ t }) => t[0] === o) : [];
       g.mark('tap', mine.map(({ t }) => [t[1], t[2]]));
       g.label(mine.map(({ t, k }) => [t[1], t[2], `+${fmt(scene.step.amounts[k])}`]));
