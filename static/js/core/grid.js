@@ -4,6 +4,13 @@
 import { fmt } from './numbers.js';
 import { colour, darkFill } from './colors.js';
 
+// The window's frame glides from one step's place to the next over this many ms (0: it
+// jumps). A page sets it from its player's speed (setGlide).
+let glideMs = 0;
+
+/** Glide the window frames of every grid over `ms` milliseconds (0 turns gliding off). */
+export function setGlide(ms) { glideMs = Math.max(0, ms); }
+
 export class Grid {
   /**
    * @param {HTMLElement} parent where the grid goes
@@ -130,12 +137,22 @@ export class Grid {
     }
   }
 
-  /** Outline rows r0…r1, cols c0…c1 (inclusive); null hides it. */
+  /** Outline rows r0…r1, cols c0…c1 (inclusive); null hides it. With gliding on, the
+   * frame moves there smoothly from where it was (measured before and after: FLIP). */
   frame(area) {
     if (!area) { this.box.hidden = true; return; }
+    const from = glideMs && !this.box.hidden && this.box.isConnected
+      ? this.box.getBoundingClientRect() : null;
     this.box.hidden = false;
     this.box.style.gridRow = `${area[0] + 1} / ${area[1] + 2}`;
     this.box.style.gridColumn = `${area[2] + 1} / ${area[3] + 2}`;
+    if (!from) return;
+    const to = this.box.getBoundingClientRect();
+    const [dx, dy] = [from.left - to.left, from.top - to.top];
+    if (!dx && !dy) return;
+    this.box.getAnimations().forEach((a) => a.cancel());
+    this.box.animate([{ transform: `translate(${dx}px, ${dy}px)` }, { transform: 'none' }],
+      { duration: glideMs, easing: 'ease-in-out' });
   }
 
   remove() { this.figure.remove(); }

@@ -79,6 +79,9 @@ export class Player {
     this.root.querySelectorAll('[data-action$="-row"]').forEach((b) => { b.hidden = this.row < 2; });
   }
 
+  /** Steps per second at the chosen speed. */
+  get rate() { return SPEEDS[this.speed]; }
+
   setSpeed(level, fromControl = false) {
     this.speed = SPEEDS[level] ? Number(level) : 2;
     if (!fromControl) this.q('speed').value = String(this.speed);

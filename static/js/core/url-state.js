@@ -206,6 +206,7 @@ export const PARAMS = [
   { key: 'example', url: 'ex', codec: text, def: '' },  // the lecture example, until edited
   { key: 'whole', url: 'whole', codec: flag, def: false },  // the lab: whole output at once
   { key: 'colors', url: 'colors', codec: text, def: 'auto' },  // the lab: auto, gray, diverging
+  { key: 'glide', url: 'glide', codec: flag, def: false },  // the lab: the window glides
 ];
 
 /** The lab's URL state (draft key convviz.lab.v1). */

@@ -118,3 +118,29 @@ def test_plotly_is_fetched_with_the_page_for_a_large_link(lab: Page, server: str
         assert order.index("plotly.min.js") < order.index("conv2d"), order
     finally:
         fresh.close()
+
+
+def test_the_window_glides_between_steps_when_asked(lab: Page) -> None:
+    box = '[data-stage="input"] .grid .box'
+    moving = f"""() => document.querySelector('{box}').getAnimations().length"""
+    lab.locator("body").click(position={"x": 5, "y": 5})
+    lab.keyboard.press("ArrowRight")
+    assert lab.evaluate(moving) == 0  # off by default: the frame jumps
+    lab.locator('[data-param="glide"]').check()
+    lab.locator("body").click(position={"x": 5, "y": 5})
+    lab.keyboard.press("ArrowRight")
+    assert lab.evaluate(moving) == 1
+    # Step 2 → 3 of the 2 × 2 output: from the top right window (columns 4–6) to the
+    # bottom left (rows 4–6): it starts 3 cells right and 3 up of where it ends.
+    start = lab.evaluate(f"""() => document.querySelector('{box}').getAnimations()[0]
+      .effect.getKeyframes()[0].transform""")
+    m = re.fullmatch(r"translate\((\d+(?:\.\d+)?)px, -(\d+(?:\.\d+)?)px\)", start)
+    assert m and float(m[1]) == float(m[2]) > 0, start
+    lab.wait_for_function("() => location.search.includes('glide=1')")
+    lab.reload()
+    expect(lab.locator('[data-param="glide"]')).to_be_checked()
+    # At 60 steps/s there is no time to glide: the frame jumps.
+    lab.locator("[data-player=speed]").fill("7")
+    lab.locator("body").click(position={"x": 5, "y": 5})
+    lab.keyboard.press("ArrowRight")
+    assert lab.evaluate(moving) == 0

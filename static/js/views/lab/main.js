@@ -9,6 +9,7 @@ import { MatrixEditor } from '../../core/editor.js';
 import { ParamsForm } from '../../core/params.js';
 import { Player } from '../../core/player.js';
 import { ensurePlotly } from '../../core/plot.js';
+import { setGlide } from '../../core/grid.js';
 import { ConvStage } from './stage.js';
 import { TraceStore, linksOf, stepIndex } from '../../core/trace.js';
 import { fromPreset, kernel4, syncKernelChannels, withNamedKernel } from '../../core/conv-state.js';
@@ -31,6 +32,7 @@ const editors = {
 const params = new ParamsForm($('.params'), changed);
 const player = new Player($('[data-player-root]'), onStep, (level) => {
   lab.state.speed = String(level);
+  glideFor(lab.state);
   url.save(lab.state);
 });
 const stage = new ConvStage($('[data-stage-root]'), (f) => { lab.hover = f; render(); },
@@ -38,10 +40,17 @@ const stage = new ConvStage($('[data-stage-root]'), (f) => { lab.hover = f; rend
 
 function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
+/** With "glide" on, the window's frame moves over most of a step's time (at most 300 ms;
+ * at 20 steps/s and faster there is no time to glide, and it jumps). */
+function glideFor(s) {
+  const interval = 1000 / Math.max(player.rate || 1, 0.5);
+  setGlide(s.glide && interval > 60 ? Math.min(300, 0.7 * interval) : 0);
+}
+
 /** Something in the state changed: show it, check it, and ask the server (debounced). */
 // Changes that leave the numbers of a lecture example as they were.
 const KEEPS_EXAMPLE = new Set(['init', 'preset', 'present', 'hideTodo', 'speed', 'step',
-  'whole', 'colors']);
+  'whole', 'colors', 'glide']);
 
 function changed(what, typing = false) {
   const s = lab.state;
@@ -54,7 +63,8 @@ function changed(what, typing = false) {
   $('[data-stage-root]').classList.toggle('quiz', s.hideTodo);
   if (String(player.speed) !== s.speed) player.setSpeed(s.speed);
   const redrawn = stage.setLook({ colors: s.colors, whole: s.whole });
-  if (what === 'hideTodo' || what === 'present' || what === 'whole' || what === 'colors') {
+  glideFor(s);
+  if (['hideTodo', 'present', 'whole', 'colors', 'glide'].includes(what)) {
     url.save(s);
     if (what !== 'present') render();  // the formula's sums, the output's fill, the colours
     if (redrawn) redrawn.then(() => render());
