@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import shot, wait_ready
 from tests.browser.lab.test_lab import paste_input
 
-VIEWPORTS = [(1280, 720), (390, 844)]
+VIEWPORTS = [(1280, 720), (1920, 1080), (390, 844)]
 # view → (path, the slots that must hold heatmaps at 64 × 64)
 VIEWS = {
     "pool": ("/pool", ['[data-p="input"]', '[data-p="output"]', '[data-p="indices"]',

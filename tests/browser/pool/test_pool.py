@@ -8,12 +8,14 @@ max [[9, 7], [9, 9]], mean [[1.75, 2.25], [2.25, 2.5]], min [[−9, −9], [−7
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import shot, wait_ready
+from tests.browser.lab.test_lab import paste_input
 
 OUT = '[data-p="output"] .grid .cell .v'
 FORMULA = '[data-p="formula"] [data-pf="lines"] .eq'
@@ -176,3 +178,14 @@ def test_unpooling_says_why_not_with_dilation_and_names_its_size(page: Page,
     wait_ready(page)
     expect(page.locator('[data-p="unpool-note"]')).to_contain_text(
         "Output size 5 × 5, as output_size asks (the default would be")
+
+
+def test_a_picture_and_its_pooling_are_drawn_in_gray(ppage: Page) -> None:
+    paste_input(ppage, "\n".join(" ".join(str((r * 37 + c * 23) % 256) for c in range(8))
+                                  for r in range(8)))
+    first = '[data-p="input"] .grid .cell[data-r="0"][data-c="0"]'
+    expect(ppage.locator(first)).to_have_attribute("style", re.compile(r"rgb\(0, 0, 0\)"))
+    # The max of the first 2×2 window (stride 1): 0, 23, 37, 60 → 60, on the same gray scale.
+    out = '[data-p="output"] .grid .cell[data-r="0"][data-c="0"]'
+    expect(ppage.locator(out + " .v")).to_have_text("60")
+    expect(ppage.locator(out)).to_have_attribute("style", re.compile(r"rgb\(60, 60, 60\)"))

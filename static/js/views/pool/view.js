@@ -5,7 +5,7 @@
 
 import { boxOf, focusAtOf, linkCells } from '../../core/grid.js';
 import { HeatGrid, isLarge, makeGrids } from '../../core/heat-grid.js';
-import { maxAbs } from '../../core/colors.js';
+import { maxAbs, scaleFor } from '../../core/colors.js';
 import { fmt } from '../../core/numbers.js';
 import { cellName } from '../../core/names.js';
 import { renderArithmetic } from '../../core/arithmetic.js';
@@ -62,7 +62,8 @@ export class PoolStage {
     this.uInputs = uout ? this.grids('u-input', out, 'u-input', large(out), this.uInputs) : [];
     this.uOutputs = uout ? this.grids('u-output', uout, 'u-output', large(uout), this.uOutputs) : [];
     if (!uout) { this.slot('u-input').replaceChildren(); this.slot('u-output').replaceChildren(); }
-    const scale = maxAbs(resp.padded_input);
+    // A picture (0–255) is drawn in gray, and so is what pooling makes of it (same units).
+    const scale = scaleFor(resp.padded_input);
     const [[top, bottom], [left, right]] = resp.padding;
     const pads = [];
     resp.padded_input[0].forEach((row, r) => row.forEach((_, c) => {

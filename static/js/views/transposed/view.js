@@ -5,7 +5,7 @@
 
 import { boxOf, focusAtOf, linkCells } from '../../core/grid.js';
 import { HeatGrid, isLarge, makeGrids } from '../../core/heat-grid.js';
-import { maxAbs } from '../../core/colors.js';
+import { maxAbs, scaleFor } from '../../core/colors.js';
 import { fmt, fmtFactor } from '../../core/numbers.js';
 import { FormulaPanel } from '../../core/formula.js';
 import { cellName } from '../../core/names.js';
@@ -63,7 +63,7 @@ export class TransposedStage {
     if (!large(resp.kernel[0])) this.slot('kernel').className = 'maps';
     if (!large(eq.kernel[0])) this.slot('eq-kernel').className = 'maps';
     this.scale = maxAbs(out);
-    const inScale = maxAbs(resp.input);
+    const inScale = scaleFor(resp.input);  // gray for a 0–255 picture
     this.inputs.forEach((g, i) => g.setValues(resp.input[i], inScale));
     this.eqInputs.forEach((g, i) => { g.setValues(eq.padded_input[i], inScale); g.mark('pad', this.padCells()); });
     this.showEqOutput();
