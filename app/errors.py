@@ -77,8 +77,9 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 async def _input_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InputError)
-    return JSONResponse(error_body(["body", exc.field], str(exc), "value_error"),
-                        status_code=422)
+    # A network's layer errors carry their JSON path (["layers", 4, "body", 1, "kernel_size"]).
+    loc = ["body", *getattr(exc, "loc", (exc.field,))]
+    return JSONResponse(error_body(loc, str(exc), "value_error"), status_code=422)
 
 
 async def _limit(request: Request, exc: Exception) -> JSONResponse:
