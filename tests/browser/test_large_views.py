@@ -191,3 +191,18 @@ def test_stepping_a_large_pool_moves_the_window_and_the_veil(page: Page, server:
     # The window of step 33 is rows 3–4, columns 1–2 (counting from 1): its frame, in the
     # heatmap's 1-based coordinates.
     assert re.search(r"(^|;)0\.5,2\.5,2\.5,4\.5(;|$)", after[0]), after[0]
+
+
+def test_a_large_pool_loads_the_trace_pages_it_steps_to(page: Page, server: str) -> None:
+    """100 × 100 at stride 1 is 9,801 steps, in pages of 4,096: the last step's window is
+    fetched when the player gets there, and its formula is that window's maximum."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_large(page, server, "/pool", 100)
+    expect(page.locator('[data-player="counter"]')).to_have_text("Step 1 of 9801")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("End")
+    expect(page.locator('[data-player="counter"]')).to_have_text("Step 9801 of 9801")
+    x = signed(100)
+    expect(page.locator('[data-p="formula"] [data-pf="title"]')).to_have_text("h₉₉,₉₉")
+    expect(page.locator('[data-p="formula"] [data-pf="lines"] .eq')).to_contain_text(
+        f"= {shown(x[98:, 98:].max())}")

@@ -10,11 +10,15 @@ import { Fields } from '../../core/fields.js';
 import { Player } from '../../core/player.js';
 import { toCellText } from '../../core/numbers.js';
 import { matrixOf, pairOf } from '../../core/request.js';
-import { bindChrome, placeErrors, showPresent } from '../../core/page-chrome.js';
+import { bindChrome, placeErrors, setStatus, showPresent } from '../../core/page-chrome.js';
+import { TraceStore } from '../../core/trace.js';
 import { Exchange } from '../../core/exchange.js';
 import { PoolStage } from './view.js';
 
 const ENDPOINT = '/api/pool2d';
+// Steps per trace page: the first comes with the answer, others when the player (or a
+// hover) needs them, the next one before it is reached.
+const PAGE = 4096;
 const { matrix3, list, text, flag } = codecs;
 const url = new UrlState([
   { key: 'input', url: 'input', codec: matrix3, def: [[['1', '5', '2', '0'], ['3', '4', '8', '1'], ['0', '2', '6', '7'], ['9', '1', '3', '2']]] },
@@ -32,8 +36,8 @@ const url = new UrlState([
 ], 'convviz.pool.v1', ['input']);
 
 const $ = (sel) => document.querySelector(sel);
-const page = { state: url.defaults(), resp: null, unpool: null, hover: null, pinned: null,
-  presets: null, note: '' };
+const page = { state: url.defaults(), resp: null, unpool: null, store: null, hover: null,
+  pinned: null, presets: null, note: '', pending: new Set() };
 
 const editors = { input: new MatrixEditor($('[data-editor="input"]'), 'input', changed) };
 const fields = new Fields($('.params'), changed);
@@ -41,7 +45,8 @@ const player = new Player($('[data-player-root]'), onStep, (level) => {
   page.state.speed = String(level);
   url.save(page.state);
 });
-const exchange = new Exchange({ endpoint: ENDPOINT, wire: (b) => ({ ...b, trace: true }),
+const exchange = new Exchange({ endpoint: ENDPOINT,
+  wire: (b) => ({ ...b, trace: { start: 0, limit: PAGE } }),
   call: async (body, signal) => {
     const resp = await api.pool2d(body, signal);
     return { resp, unpool: resp.indices ? await unpoolOf(resp, body, signal) : null };
@@ -49,7 +54,8 @@ const exchange = new Exchange({ endpoint: ENDPOINT, wire: (b) => ({ ...b, trace:
   shown: ({ resp, unpool }) => {
     page.resp = resp;
     page.unpool = unpool;
-    const ready = stage.setData(resp, unpool);
+    page.store = new TraceStore(resp, PAGE);
+    const ready = stage.setData(resp, unpool, page.store);
     player.setTotal(resp.trace.total);
     player.setRow(resp.output_shape[resp.output_shape.length - 1]);
     player.set(Number(page.state.step) || 0, true);
@@ -108,7 +114,29 @@ async function unpoolOf(resp, body, signal) {
 }
 
 function render() {
-  if (page.resp) stage.show(player.index, page.hover || page.pinned);
+  if (!page.resp) return;
+  const focus = page.hover || page.pinned;
+  stage.show(player.index, focus);
+  const need = focus && focus.kind === 'out' ? stage.indexOf(focus.at) : player.index;
+  if (!page.store.has(need)) fetchPage(need);
+  else if (need + PAGE < page.store.total && !page.store.has(need + PAGE)) fetchPage(need + PAGE);
+}
+
+async function fetchPage(index) {
+  const start = page.store.pageStart(index);
+  if (page.pending.has(start)) return;
+  const gen = exchange.gen;
+  page.pending.add(start);
+  try {
+    const resp = await api.pool2d({ ...exchange.body, trace: { start, limit: page.store.pageSize } });
+    if (gen !== exchange.gen) return;
+    page.store.add(resp);
+    render();
+  } catch (err) {
+    setStatus(`Could not load steps from ${start + 1}: ${err.message}`, true);
+  } finally {
+    page.pending.delete(start);
+  }
 }
 
 function onStep(index) {

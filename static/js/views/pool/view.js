@@ -44,10 +44,12 @@ export class PoolStage {
       sizeClass: sizeClass(Math.max(arrays[0].length, arrays[0][0].length)), reuse });
   }
 
-  setData(resp, unpool) {
+  /** A new answer; `store` holds its trace steps (core/trace.js TraceStore: pages of a
+   * large trace arrive later). */
+  setData(resp, unpool, store) {
     this.resp = resp;
+    this.store = store;
     this.unpool = unpool && !unpool.error ? unpool : null;
-    this.steps = new Map(resp.steps.map((s) => [s.out.join(','), s]));
     const out = as3(resp.output_shape, resp.output);
     const idx = resp.indices ? as3(resp.output_shape, resp.indices) : out.map((ch) => ch.map((row) => row.map(() => '–')));
     const uout = this.unpool ? as3(this.unpool.output_shape, this.unpool.output) : null;
@@ -95,12 +97,12 @@ export class PoolStage {
 
   show(index, focus) {
     const resp = this.resp;
-    let step = resp.steps[index];
+    let step = this.store.get(index);
     const linked = [];
-    if (focus && focus.kind === 'out') step = this.steps.get(focus.at.join(',')) || step;
+    if (focus && focus.kind === 'out') step = this.store.get(this.indexOf(focus.at)) || step;
     if (focus && focus.kind === 'in') {
       const key = focus.at.slice(1).join(',');
-      for (const s of resp.steps) {
+      for (const s of this.store.all()) {  // the loaded steps
         if (s.out[0] === focus.at[0] && s.window.some((p) => p.join(',') === key)) linked.push(s.out);
       }
     }
@@ -126,6 +128,12 @@ export class PoolStage {
     progress(this.uInputs, at);
     this.showUnpool(at);
     this.renderFormula(step);
+  }
+
+  /** The step of output cell [ch, r, c]: channels, then rows, then columns. */
+  indexOf([ch, r, c]) {
+    const [, ho, wo] = [0, this.outputs[0].rows, this.outputs[0].cols];
+    return (ch * ho + r) * wo + c;
   }
 
   showUnpool(at) {
