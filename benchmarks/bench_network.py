@@ -26,7 +26,6 @@ from benchmarks._timing import median_seconds, uvicorn_server
 from engine.network import analyze
 from engine.network.presets import PRESETS
 from tests.engine.network_reference import REFERENCES
-from tests.engine.network_torch import leaf_rows
 
 
 def main() -> None:
@@ -35,8 +34,26 @@ def main() -> None:
     model = REFERENCES["resnet50"]().float().eval()
 
     def hooked() -> None:
-        # float64 inputs are what leaf_rows sends; the model is float32 as torchinfo runs it
-        leaf_rows(model.double(), (3, 224, 224))
+        # What torchinfo and fvcore do: hooks on every leaf module record its output shape
+        # and count its multiply-adds, during a float32 forward pass of one 224×224 image.
+        rows: list[tuple[str, tuple[int, ...], int]] = []
+
+        def hook(mod: torch.nn.Module, inputs: tuple[torch.Tensor, ...], out: torch.Tensor) -> None:
+            macs = 0
+            if isinstance(mod, torch.nn.Conv2d):
+                macs = out[0].numel() * mod.in_channels // mod.groups * \
+                    mod.kernel_size[0] * mod.kernel_size[1]
+            elif isinstance(mod, torch.nn.Linear):
+                macs = mod.in_features * mod.out_features
+            rows.append((type(mod).__name__, tuple(out.shape), macs))
+
+        handles = [m.register_forward_hook(hook) for m in model.modules()
+                   if not list(m.children())]
+        with torch.no_grad():
+            model(torch.zeros((1, 3, 224, 224)))
+        for h in handles:
+            h.remove()
+        sum(p.numel() for p in model.parameters())
 
     ours = median_seconds(lambda: analyze(preset["input_shape"], preset["layers"]), repeat=30)
     torch_s = median_seconds(hooked, repeat=5, warmup=1)

@@ -45,6 +45,7 @@ VIEWS = (
     View("/pool", "pool.html", "Pooling", "POST /api/pool2d"),
     View("/matrix", "matrix.html", "As a matrix", "POST /api/conv2d/matrix"),
     View("/backward", "backward.html", "Backward", "POST /api/conv2d/backward"),
+    View("/network", "network.html", "Networks", "POST /api/network"),
     View("/practice", "practice.html", "Practice", "GET /api/exercises/{id}"),
 )
 

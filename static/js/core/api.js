@@ -53,3 +53,8 @@ export const conv2dBackward = (body, signal) => call('POST', '/api/conv2d/backwa
 
 /** POST /api/shape: output-size arithmetic only. */
 export const shape = (body, signal) => call('POST', '/api/shape', body, signal);
+
+/** GET /api/networks: the network presets. */
+export const networks = () => call('GET', '/api/networks');
+/** POST /api/network: a network's table, layer by layer. */
+export const network = (body, signal) => call('POST', '/api/network', body, signal);

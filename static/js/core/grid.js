@@ -227,7 +227,13 @@ export function linkCells(root, focusAt, onFocus, onPick) {
 /** Bounding box [r0, r1, c0, c1] of [r, c] positions, or null. */
 export function boxOf(cells) {
   if (!cells.length) return null;
-  const rows = cells.map((p) => p[0]);
-  const cols = cells.map((p) => p[1]);
-  return [Math.min(...rows), Math.max(...rows), Math.min(...cols), Math.max(...cols)];
+  // Loops, not Math.min(...cells): a spread of 100,000 positions overflows the call stack.
+  let [r0, r1, c0, c1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const [r, c] of cells) {
+    if (r < r0) r0 = r;
+    if (r > r1) r1 = r;
+    if (c < c0) c0 = c;
+    if (c > c1) c1 = c;
+  }
+  return [r0, r1, c0, c1];
 }

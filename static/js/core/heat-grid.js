@@ -13,9 +13,11 @@ const INK = '#111827';
 const LINK = '#6d28d9';
 const WIN = '#047857';
 const VEIL = 'rgba(255,255,255,0.82)';
-// Marks with more cells than this are drawn as their bounding box: thousands of
+// Marks with more cells than this are drawn as their bounding box when they are one
+// region (a window's taps, the cells linked to a focus), else left out: thousands of
 // rectangles would cost a frame each.
 const MAX_RECTS = 64;
+const REGIONS = new Set(['tap', 'linked', 'focus']);
 // Changed cells painted over a drawn map before it is redrawn (see setValues).
 const MAX_PATCHES = 48;
 // How each class of a cell grid looks as an outline ([colour, width]); others are not drawn.
@@ -194,7 +196,7 @@ export class HeatGrid {
       const style = STYLE[cls];
       if (!style || !positions.length) continue;
       if (positions.length <= MAX_RECTS) shapes.push(...cellRects(positions, { line: style[0], width: style[1] }));
-      else shapes.push(areaRect(boxOf(positions), style[0], style[1]));
+      else if (REGIONS.has(cls)) shapes.push(areaRect(boxOf(positions), style[0], style[1]));
     }
     if (this.area) shapes.push(areaRect(this.area, INK, 3));
     return setShapes(this.el, shapes);

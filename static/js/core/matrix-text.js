@@ -111,7 +111,9 @@ export function formatMatrix(slices, style = 'plain') {
       + '\n\\end{pmatrix}').join('\n\n');
   }
   return clean.map((s) => {
-    const width = Math.max(...s.flat().map((c) => c.length));
+    // A loop, not Math.max(...cells): spreading 262,144 cells overflows the call stack.
+    let width = 0;
+    for (const row of s) for (const c of row) if (c.length > width) width = c.length;
     return s.map((row) => row.map((c) => c.padStart(width)).join(' ')).join('\n');
   }).join('\n\n');
 }

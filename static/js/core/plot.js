@@ -104,3 +104,24 @@ export function fingerprint(nested) {
   walk(nested);
   return `${n}:${h >>> 0}`;
 }
+
+/** A bar chart of several series over the same categories (each {name, values, axis}:
+ * axis 2 puts a series on a second y axis, at the right). */
+export async function bars(div, categories, series, { title = '' } = {}) {
+  const Plotly = await ensurePlotly();
+  const traces = series.map((s) => ({
+    type: 'bar', name: s.name, x: categories, y: s.values, yaxis: s.axis === 2 ? 'y2' : 'y',
+    offsetgroup: s.name, hovertemplate: `%{x}: %{y:,}<extra>${s.name}</extra>`,
+  }));
+  const layout = {
+    title: { text: title, font: { ...FONT, size: 18 } }, font: FONT, barmode: 'group',
+    margin: { l: 70, r: 70, t: title ? 40 : 10, b: 90 },
+    xaxis: { type: 'category', tickangle: -60, automargin: true },
+    yaxis: { title: { text: series[0]?.name ?? '' }, rangemode: 'tozero' },
+    yaxis2: { title: { text: series[1]?.name ?? '' }, overlaying: 'y', side: 'right',
+      rangemode: 'tozero' },
+    legend: { orientation: 'h', y: 1.12 },
+    paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)',
+  };
+  await Plotly.react(div, traces, layout, { displayModeBar: false, responsive: true });
+}

@@ -32,7 +32,9 @@ export function wholeOf(raw, field) {
 
 /** The API's 422 detail as [{field, msg}] (the field is loc[1]); other failures under "other". */
 export function remoteErrors(err) {
-  if (err instanceof ApiError) return err.detail.map((d) => ({ field: d.loc[1] ?? 'other', msg: d.msg }));
+  if (err instanceof ApiError) {
+    return err.detail.map((d) => ({ field: d.loc[1] ?? 'other', msg: d.msg, loc: d.loc.slice(1) }));
+  }
   return [{ field: 'other', msg: `The server did not answer: ${err.message}` }];
 }
 

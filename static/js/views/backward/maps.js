@@ -8,7 +8,7 @@
 //         current: flat index or null (cells before it done, after it to do),
 //         hideTodo: hide the values still to do}
 
-import { Grid } from '../../core/grid.js';
+import { Grid, boxOf } from '../../core/grid.js';
 import { HeatGrid } from '../../core/heat-grid.js';
 
 export const CELL_LIMIT = 16; // rows or columns above which a map becomes a heatmap
@@ -86,17 +86,11 @@ export class HeatMapSet {
       g.progress(m.current === null ? null : m.current - ch * rows * cols);
       const taps = m.tap[ch] || [];
       g.mark('tap', taps);
-      g.frame(taps.length ? box(taps) : null);
+      g.frame(boxOf(taps));
       g.mark('linked', m.linked[ch] || []);
       g.mark('focus', m.focus[ch] || []);
     });
   }
-}
-
-function box(cells) {
-  const rows = cells.map((p) => p[0]);
-  const cols = cells.map((p) => p[1]);
-  return [Math.min(...rows), Math.max(...rows), Math.min(...cols), Math.max(...cols)];
 }
 
 /** Cells or heatmaps for blocks of this shape: heatmaps when rows or cols pass CELL_LIMIT. */

@@ -139,6 +139,11 @@ export class PoolStage {
   showUnpool(at) {
     if (!this.unpool) { this.slot('u-step').textContent = ''; return; }
     this.uOutputs.forEach((g, ch) => {
+      if (g instanceof HeatGrid) {  // a heatmap outlines this step's target only
+        const s = this.unpool.steps[at];
+        g.mark('current', s && s.target[0] === ch ? [s.target.slice(1)] : []);
+        return;
+      }
       const placed = [];
       const later = [];
       const now = [];
@@ -149,7 +154,9 @@ export class PoolStage {
       }
       g.mark('placed', placed);
       g.mark('current', now);
-      g.mark('todo', later.filter((p) => !placed.concat(now).some((q) => q[0] === p[0] && q[1] === p[1])));
+      // A cell another pooled value already reached (or reaches now) is not "to do".
+      const reached = new Set([...placed, ...now].map(([r, c]) => r * 1e6 + c));
+      g.mark('todo', later.filter(([r, c]) => !reached.has(r * 1e6 + c)));
     });
     const s = this.unpool.steps[at];
     this.slot('u-step').textContent = s ? `pooled ${cellName(s.source[1], s.source[2])} = ${fmt(s.value)} → `
