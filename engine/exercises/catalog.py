@@ -10,6 +10,7 @@ from engine.exercises import (
     gen_backward,
     gen_conv,
     gen_matrix,
+    gen_network,
     gen_pool,
     gen_size,
     gen_transposed,
@@ -25,7 +26,8 @@ from engine.exercises.ids import (
 from engine.exercises.model import Draft, Exercise, TypeSpec
 
 SPECS: tuple[TypeSpec, ...] = (*gen_size.SPECS, *gen_conv.SPECS, *gen_transposed.SPECS,
-                               *gen_pool.SPECS, *gen_matrix.SPECS, *gen_backward.SPECS)
+                               *gen_pool.SPECS, *gen_matrix.SPECS, *gen_backward.SPECS,
+                               *gen_network.SPECS)
 TYPES: dict[str, TypeSpec] = {spec.name: spec for spec in SPECS}
 MAX_COUNT = 200
 

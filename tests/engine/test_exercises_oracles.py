@@ -13,8 +13,11 @@ import torch
 import torch.nn.functional as F
 
 from engine.exercises import TYPES, generate
+from tests.engine.network_torch import build, leaf_rows, params
+from tests.engine.test_network import _brute_model
 
 SEEDS = 2000
+NETWORK = ("network-shape", "layer-cost", "receptive-field")
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)  # tiny tensors: threads only add overhead
 
@@ -91,7 +94,39 @@ def oracle(kind: str, g: dict) -> np.ndarray:
                               output_size=g["output_size"])[0, 0].numpy()
     if kind in ("c-row", "im2col-row", "backward-dx", "backward-dw"):
         return matrix_oracle(kind, g)
+    if kind in ("network-shape", "layer-cost", "receptive-field"):
+        return network_oracle(kind, g)
     raise AssertionError(kind)
+
+
+def network_oracle(kind: str, g: dict) -> np.ndarray:
+    """torch.nn modules built from the stack: the output shape; the parameters and the
+    multiply-adds forward hooks count; the receptive field from autograd."""
+    shape = tuple(g["input_shape"])
+    if kind == "network-shape":
+        _, out = build(g["layers"], shape)
+        return np.array(out)
+    if kind == "layer-cost":
+        model, _ = build(g["layers"], shape)
+        return np.array([params(model), sum(m for _, _, m in leaf_rows(model, shape))])
+    # The field's size and stride do not depend on the input's size: on an input a few
+    # times as large, the middle output cells see no padding, and the input rows with a
+    # non-zero gradient are exactly the field.
+    for grow in (3, 5, 9, 17):  # until the output has room for middle cells
+        big = (shape[0], grow * shape[1], grow * shape[2])
+        model = _brute_model(g["layers"], big)
+        x = torch.rand((1, *big), requires_grad=True)
+        y = model(x)
+        if y.shape[2] >= 7:
+            break
+    i, j = y.shape[2] // 2, y.shape[3] // 2
+    rows = []
+    for r in (i, i + 1):
+        x.grad = None
+        y[0, 0, r, j].backward(retain_graph=True)
+        nz = (x.grad[0].abs().sum((0, 2)) > 0).nonzero()[:, 0]
+        rows.append((int(nz.min()), int(nz.max())))
+    return np.array([rows[0][1] - rows[0][0] + 1, rows[1][0] - rows[0][0]])
 
 
 def matrix_oracle(kind: str, g: dict) -> np.ndarray:
@@ -120,7 +155,8 @@ def matrix_oracle(kind: str, g: dict) -> np.ndarray:
 
 @pytest.mark.parametrize("kind", list(TYPES))
 def test_every_answer_key_matches_an_independent_oracle(kind: str) -> None:
-    for seed in range(SEEDS):
+    # Networks build torch modules per exercise: fewer seeds, the same three levels.
+    for seed in range(SEEDS if kind not in NETWORK else 300):
         exercise = generate(kind, 1 + seed % 3, seed)
         givens = {g.name: g.value for g in exercise.givens}
         expected = np.asarray(oracle(kind, givens), dtype=np.float64)

@@ -119,3 +119,15 @@ def test_the_page_fits_a_phone(page: Page, server: str) -> None:
     page.goto(server + "/network?preset=mobilenet-v1")
     expect(page.locator('[data-total="parameters"]')).to_have_text("4,231,976")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_a_network_exercise_opens_its_stack_in_the_network_page(page: Page, server: str) -> None:
+    page.goto(server + "/practice?id=network-shape.2.7.v1")
+    expect(page.locator('[data-pick="id"]')).to_have_text("network-shape.2.7.v1")
+    page.click('[data-action="solution"]')
+    expect(page.locator('[data-s="steps"] li').first).to_contain_text("Layer 1 (conv2d)")
+    page.click('[data-s="links"] a[data-watch="0"]')
+    expect(page).to_have_url(re.compile(r"/network\?net=&shape="))
+    # The key is [10, 2, 2] (tests/engine/test_exercises_oracles.py checks it with torch).
+    expect(page.locator('[data-total="output"]')).to_have_text("10 × 2 × 2")
+    expect(page.locator('[data-net="title"]')).to_have_text("Custom network")

@@ -128,6 +128,18 @@ Object.assign(BUILDERS, {
   },
 });
 
+/** The /network page with this stack on this input (its URL state: net empty, shape, layers). */
+function networkLink(g, text) {
+  const query = `?net=&shape=${g.input_shape.join(',')}&layers=${encodeURIComponent(JSON.stringify(g.layers))}`;
+  return [{ view: '/network', href: `/network${query}`, text }];
+}
+
+Object.assign(BUILDERS, {
+  async 'network-shape'(ex, sol, g) { return networkLink(g, 'see every layer\'s shape (/network)'); },
+  async 'layer-cost'(ex, sol, g) { return networkLink(g, 'see the layer\'s counts with their formulas (/network)'); },
+  async 'receptive-field'(ex, sol, g) { return networkLink(g, 'trace the receptive field (/network)'); },
+});
+
 /** The views the server has (the navigation bar lists them). */
 export function availableViews(doc = document) {
   return new Set([...doc.querySelectorAll('.views a')].map((a) => a.getAttribute('href')));
