@@ -115,5 +115,26 @@ export class TraceStore {
 
   complete() { return this.steps.size === this.total; }
 
+  /**
+   * Fetch the page holding step i, unless it is here or on its way: `fetch(start, limit)`
+   * resolves to an answer with `steps`; then `done()`. A failure goes to `failed(err,
+   * start)`. A store belongs to one answer: a page arriving after a newer answer lands in
+   * the old store, and `done` decides whether to draw.
+   */
+  async load(i, fetch, { done, failed }) {
+    const start = this.pageStart(i);
+    this.loading = this.loading || new Set();
+    if (this.has(start) || this.loading.has(start)) return;
+    this.loading.add(start);
+    try {
+      this.add(await fetch(start, this.pageSize));
+      done();
+    } catch (err) {
+      failed(err, start);
+    } finally {
+      this.loading.delete(start);
+    }
+  }
+
   all() { return [...this.steps.values()]; }
 }

@@ -37,7 +37,7 @@ const url = new UrlState([
 
 const $ = (sel) => document.querySelector(sel);
 const page = { state: url.defaults(), resp: null, unpool: null, store: null, hover: null,
-  pinned: null, presets: null, note: '', pending: new Set() };
+  pinned: null, presets: null, note: '' };
 
 const editors = { input: new MatrixEditor($('[data-editor="input"]'), 'input', changed) };
 const fields = new Fields($('.params'), changed);
@@ -122,21 +122,12 @@ function render() {
   else if (need + PAGE < page.store.total && !page.store.has(need + PAGE)) fetchPage(need + PAGE);
 }
 
-async function fetchPage(index) {
-  const start = page.store.pageStart(index);
-  if (page.pending.has(start)) return;
-  const gen = exchange.gen;
-  page.pending.add(start);
-  try {
-    const resp = await api.pool2d({ ...exchange.body, trace: { start, limit: page.store.pageSize } });
-    if (gen !== exchange.gen) return;
-    page.store.add(resp);
-    render();
-  } catch (err) {
-    setStatus(`Could not load steps from ${start + 1}: ${err.message}`, true);
-  } finally {
-    page.pending.delete(start);
-  }
+function fetchPage(index) {
+  const store = page.store;
+  store.load(index, (start, limit) => api.pool2d({ ...exchange.body, trace: { start, limit } }), {
+    done: () => { if (store === page.store) render(); },
+    failed: (err, start) => setStatus(`Could not load steps from ${start + 1}: ${err.message}`, true),
+  });
 }
 
 function onStep(index) {

@@ -40,7 +40,7 @@ const url = new UrlState([
 
 const $ = (sel) => document.querySelector(sel);
 const page = { state: url.defaults(), resp: null, store: null, hover: null, pinned: null,
-  presets: null, pending: new Set(), note: '' };
+  presets: null, note: '' };
 
 const editors = {
   input: new MatrixEditor($('[data-editor="input"]'), 'input', changed),
@@ -124,22 +124,13 @@ function render() {
   }
 }
 
-async function fetchPage(index) {
-  const start = page.store.pageStart(index);
-  if (page.pending.has(start)) return;
-  const gen = exchange.gen;
-  page.pending.add(start);
-  try {
-    const resp = await api.convTranspose2d({ ...exchange.body, equivalent_trace: false,
-      trace: { start, limit: page.store.pageSize } });
-    if (gen !== exchange.gen) return;
-    page.store.add(resp);
-    render();
-  } catch (err) {
-    setStatus(`Could not load steps from ${start + 1}: ${err.message}`, true);
-  } finally {
-    page.pending.delete(start);
-  }
+function fetchPage(index) {
+  const store = page.store;
+  store.load(index, (start, limit) => api.convTranspose2d({ ...exchange.body,
+    equivalent_trace: false, trace: { start, limit } }), {
+    done: () => { if (store === page.store) render(); },
+    failed: (err, start) => setStatus(`Could not load steps from ${start + 1}: ${err.message}`, true),
+  });
 }
 
 /** The equivalent convolution's later gather pages, one after another, while the answer
