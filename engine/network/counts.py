@@ -129,16 +129,23 @@ def _bias_ops(bias: bool, cells: int, text: str) -> tuple[int, str]:
     return cells, f"bias additions = {text} = {n(cells)}"
 
 
-def _conv(layer: Layer, shape: Shape) -> Counted:
+def _channels(layer: Layer, shape: Shape) -> tuple[int, int, int, int, int]:
+    """(C_in, C_out, groups, H, W) of a convolution, its in_channels and groups checked."""
     a = layer.args
     c, h, w = _image(layer, shape)
     co, g = a["out_channels"], a["groups"]
     if a["in_channels"] is not None and a["in_channels"] != c:
-        raise LayerError((*layer.loc, "in_channels"),
-                         f"conv2d in_channels is {a['in_channels']}, but its input has {c}")
+        raise LayerError((*layer.loc, "in_channels"), f"{layer.type} in_channels is "
+                                                      f"{a['in_channels']}, but its input has {c}")
     if c % g or co % g:
-        raise LayerError((*layer.loc, "groups"), f"conv2d groups {g} must divide the input "
-                                                 f"channels ({c}) and out_channels ({co})")
+        raise LayerError((*layer.loc, "groups"), f"{layer.type} groups {g} must divide the "
+                                                 f"input channels ({c}) and out_channels ({co})")
+    return c, co, g, h, w
+
+
+def _conv(layer: Layer, shape: Shape) -> Counted:
+    a = layer.args
+    c, co, g, h, w = _channels(layer, shape)
     (kh, kw), s, d = a["kernel_size"], a["stride"], a["dilation"]
     try:
         pads = resolve_padding(a["padding"], kernel_size=(kh, kw), dilation=d, stride=s)
@@ -169,15 +176,7 @@ def _conv(layer: Layer, shape: Shape) -> Counted:
 
 def _transposed(layer: Layer, shape: Shape) -> Counted:
     a = layer.args
-    c, h, w = _image(layer, shape)
-    co, g = a["out_channels"], a["groups"]
-    if a["in_channels"] is not None and a["in_channels"] != c:
-        raise LayerError((*layer.loc, "in_channels"), f"conv_transpose2d in_channels is "
-                                                      f"{a['in_channels']}, but its input has {c}")
-    if c % g or co % g:
-        raise LayerError((*layer.loc, "groups"),
-                         f"conv_transpose2d groups {g} must divide the input channels ({c}) "
-                         f"and out_channels ({co})")
+    c, co, g, h, w = _channels(layer, shape)
     (kh, kw) = a["kernel_size"]
     geo = _axes(layer, lambda i, axis: transposed_axis(
         axis, input_size=(h, w)[i], kernel_size=(kh, kw)[i], stride=a["stride"][i],
