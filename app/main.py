@@ -27,7 +27,7 @@ from app.bodylimit import BodyLimit
 from app.limits import LIMITS
 from app.negotiation import HttpSemantics
 from app.paths import STATIC
-from app.routers import api, exercises, matrix, network, pages, pool, transposed
+from app.routers import api, exercises, matrix, network, pages, pool, stages, transposed
 from app.security import SecurityHeaders
 from app.staticfiles import MemoryStaticFiles
 from app.workload import WorkloadMiddleware
@@ -127,7 +127,7 @@ def create_app() -> FastAPI:
                   lifespan=_lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
     for router in (api.router, matrix.router, transposed.router, pool.router,
-                   network.router, exercises.router, pages.router):
+                   network.router, stages.router, exercises.router, pages.router):
         add_routes(app, router)
 
     @app.get("/static/vendor/{name}", include_in_schema=False)
