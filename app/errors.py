@@ -84,7 +84,7 @@ async def _input_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _limit(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LimitExceeded)
-    return JSONResponse(error_body(["body", exc.field], f"{exc.field}: {exc.message}",
+    return JSONResponse(error_body(["body", *exc.loc], f"{exc.field}: {exc.message}",
                                    "too_large"), status_code=413)
 
 

@@ -31,6 +31,9 @@ class Limits:
     # Pooling gathers every window at once (like im2col, but reduced in NumPy, not BLAS):
     # 173 M window values took 11 s and 4.8 GB; at this limit, about 1 s and 0.5 GB.
     max_window_cells: int = 16_777_216
+    # Every stage's output of POST /api/pipeline together (a 512×512 picture through
+    # four stages of two maps each is 2,097,152).
+    max_pipeline_cells: int = 2_097_152
     max_trace_steps: int = 16_384
     max_trace_products: int = 1_048_576
     max_matrix_entries: int = 1_048_576
@@ -53,18 +56,27 @@ LIMITS = _from_env()
 
 
 class LimitExceeded(Exception):
-    """A request over a size limit; ``field`` is the JSON field at fault."""
+    """A request over a size limit; ``field`` is the JSON field at fault, ``loc`` its
+    whole path where it is nested (``("stages", 2, "kernel")``)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, loc: tuple[str | int, ...] | None = None
+                 ) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.loc = loc or (field,)
 
 
-def _check(field: str, what: str, value: int, limit: int, name: str) -> None:
+def _check(field: str, what: str, value: int, limit: int, name: str,
+           loc: tuple[str | int, ...] | None = None) -> None:
     if value > limit:
         raise LimitExceeded(field, f"{what} is {value:,}, over the limit of {limit:,} "
-                                   f"({name})")
+                                   f"({name})", loc)
+
+
+def check_limit(loc: tuple[str | int, ...], what: str, value: int, name: str) -> None:
+    """Refuse ``value`` over the limit ``name`` of :class:`Limits`, naming ``loc``."""
+    _check(" → ".join(str(p) for p in loc), what, value, getattr(LIMITS, name), name, loc)
 
 
 def check_conv2d(plan: Conv2dPlan) -> None:

@@ -27,7 +27,18 @@ from app.bodylimit import BodyLimit
 from app.limits import LIMITS
 from app.negotiation import HttpSemantics
 from app.paths import STATIC
-from app.routers import api, exercises, matrix, network, pages, pool, stages, transposed
+from app.routers import (
+    api,
+    exercises,
+    images,
+    matrix,
+    network,
+    pages,
+    pipeline,
+    pool,
+    stages,
+    transposed,
+)
 from app.security import SecurityHeaders
 from app.staticfiles import MemoryStaticFiles
 from app.workload import WorkloadMiddleware
@@ -121,13 +132,17 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
     app.router.routes.extend(router.routes)
 
 
+# In the order routes are matched: the busiest first (api's conv2d), the pages last.
+ROUTERS = (api.router, matrix.router, transposed.router, pool.router, network.router,
+           stages.router, pipeline.router, images.router, exercises.router, pages.router)
+
+
 def create_app() -> FastAPI:
     """Build the application: API, pages, static files, middleware."""
     app = FastAPI(title="convviz", version=__version__, description=DESCRIPTION,
                   lifespan=_lifespan, docs_url=None, redoc_url=None)
     errors.install(app)
-    for router in (api.router, matrix.router, transposed.router, pool.router,
-                   network.router, stages.router, exercises.router, pages.router):
+    for router in ROUTERS:
         add_routes(app, router)
 
     @app.get("/static/vendor/{name}", include_in_schema=False)

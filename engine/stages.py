@@ -9,6 +9,7 @@ Inputs are (C, H, W) (one sample) or (N, C, H, W) for batch normalisation; a ste
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,9 +48,11 @@ class StageResult:
     input: Array
     output: Array
     extra: dict[str, Any] = field(default_factory=dict)
+    stepper: Callable[[StageResult, int], dict[str, Any]] | None = None
 
     def step(self, index: int) -> dict[str, Any]:
-        return STEPS[self.op](self, index)
+        """The ``index``-th output cell (row-major), with its formula in numbers."""
+        return (self.stepper or STEPS[self.op])(self, index)
 
 
 def activation(x: Array, function: str, *, negative_slope: float = 0.01, alpha: float = 1.0,
@@ -98,12 +101,12 @@ def _activation(x: Array, function: str, negative_slope: float, alpha: float, be
     return y, d
 
 
-def _at(shape: tuple[int, ...], index: int) -> list[int]:
+def at_of(shape: tuple[int, ...], index: int) -> list[int]:
     return [int(i) for i in np.unravel_index(index, shape)]
 
 
 def _activation_step(r: StageResult, index: int) -> dict[str, Any]:
-    at = _at(r.output.shape, index)
+    at = at_of(r.output.shape, index)
     x, y = float(r.input.flat[index]), float(r.output.flat[index])
     d = float(r.extra["derivative"].flat[index])
     f, p = r.extra["function"], r.extra["params"]
@@ -177,7 +180,7 @@ def batch_norm2d(x: Array, *, training: bool, weight: Array | None, bias: Array 
 
 
 def _batch_norm_step(r: StageResult, index: int) -> dict[str, Any]:
-    at = _at(r.output.shape, index)
+    at = at_of(r.output.shape, index)
     ch = at[1]
     e = r.extra
     x, y = float(r.input.flat[index]), float(r.output.flat[index])
@@ -209,7 +212,7 @@ def local_response_norm(x: Array, *, size: int, alpha: float, beta: float, k: fl
 
 
 def _lrn_step(r: StageResult, index: int) -> dict[str, Any]:
-    at = _at(r.output.shape, index)
+    at = at_of(r.output.shape, index)
     e = r.extra
     ch, size, c = at[0], e["size"], r.input.shape[0]
     lo, hi = max(0, ch - size // 2), min(c - 1, ch + (size - 1) // 2)
@@ -265,7 +268,7 @@ def dropout(x: Array, *, p: float, training: bool, seed: int) -> StageResult:
 
 
 def _dropout_step(r: StageResult, index: int) -> dict[str, Any]:
-    at = _at(r.output.shape, index)
+    at = at_of(r.output.shape, index)
     x, y = float(r.input.flat[index]), float(r.output.flat[index])
     kept = bool(r.extra["mask"].flat[index])
     p = r.extra["p"]

@@ -53,6 +53,8 @@ WITNESSES: dict[tuple[str, str, str], tuple[str, Any]] = {
         "/api/exercises/no-such-type.2.12345.v1/solution", None),
     ("post", "/api/exercises/{exercise_id}/check", "404"): (
         "/api/exercises/no-such-type.2.12345.v1/check", {"answer": 1}),
+    ("get", "/api/images/{name}", "404"): ("/api/images/no-such-picture", None),
+    ("get", "/api/images/{name}", "422"): ("/api/images/camera?size=8", None),
 }
 
 

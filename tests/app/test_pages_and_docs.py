@@ -8,8 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.routers import api, exercises, matrix, network, pages, pool, stages, transposed
+from app.main import ROUTERS, create_app
 from engine.presets import EXAMPLES, KERNELS
 
 
@@ -55,8 +54,7 @@ def test_routes_on_the_app_document_what_included_routers_would() -> None:
     document, and the same routes answering."""
     flat = create_app()
     nested = FastAPI(title=flat.title, version=flat.version, description=flat.description)
-    for router in (api.router, matrix.router, transposed.router, pool.router,
-                   network.router, stages.router, exercises.router, pages.router):
+    for router in ROUTERS:
         nested.include_router(router)
     assert flat.openapi() == nested.openapi()
     names = {getattr(r, "name", None) for r in flat.routes}
