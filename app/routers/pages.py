@@ -46,6 +46,7 @@ VIEWS = (
     View("/matrix", "matrix.html", "As a matrix", "POST /api/conv2d/matrix"),
     View("/backward", "backward.html", "Backward", "POST /api/conv2d/backward"),
     View("/network", "network.html", "Networks", "POST /api/network"),
+    View("/pipeline", "pipeline.html", "Pictures", "POST /api/pipeline"),
     View("/practice", "practice.html", "Practice", "GET /api/exercises/{id}"),
 )
 

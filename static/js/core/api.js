@@ -58,3 +58,13 @@ export const shape = (body, signal) => call('POST', '/api/shape', body, signal);
 export const networks = () => call('GET', '/api/networks');
 /** POST /api/network: a network's table, layer by layer. */
 export const network = (body, signal) => call('POST', '/api/network', body, signal);
+
+/** POST /api/pipeline: a picture through a chain of stages. */
+export const pipeline = (body, signal) => call('POST', '/api/pipeline', body, signal);
+
+/** GET /api/images: the sample pictures. */
+export const images = () => call('GET', '/api/images');
+
+/** GET /api/images/{name}: a sample picture as (C, H, W) integers 0–255. */
+export const image = (name, size, mode) => call('GET',
+  `/api/images/${encodeURIComponent(name)}?size=${size}&mode=${mode}`);
