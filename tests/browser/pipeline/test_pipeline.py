@@ -22,6 +22,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import shot
 
 SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+PRESENTATION = Path(__file__).resolve().parents[3] / "artifacts" / "presentation"
 STRIP = '.pipe-strip[data-level="{}"]'
 
 
@@ -260,3 +261,24 @@ def test_a_map_opens_in_the_lab(pipe: Page, server: str) -> None:
     pipe.wait_for_function(
         "() => document.querySelector('[data-player=\"counter\"]').textContent.startsWith('Step')")
     expect(pipe.locator("[data-status]")).not_to_contain_text("fix")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_presenting_gives_the_maps_the_stage(pipe: Page, server: str, width: int,
+                                             height: int) -> None:
+    pipe.set_viewport_size({"width": width, "height": height})
+    open_preset(pipe, server, "edge-bank", 3)
+    before = pipe.locator(".pipe-box").first.bounding_box()
+    pipe.locator("body").click(position={"x": 2, "y": 2})
+    pipe.keyboard.press("p")
+    expect(pipe.locator("body")).to_have_class("present")
+    expect(pipe.locator(".lab > .sidebar")).to_be_hidden()
+    pipe.wait_for_timeout(300)
+    after = pipe.locator(".pipe-box").first.bounding_box()
+    assert before is not None and after is not None and after["width"] > before["width"]
+    four = pipe.locator(f"{STRIP.format(0)} .pipe-box")
+    tops = {round(b["y"]) for b in (four.nth(i).bounding_box() or {} for i in range(4))}
+    assert len(tops) == 1  # the four maps of a stage side by side
+    assert pipe.evaluate("document.documentElement.scrollWidth") <= width
+    PRESENTATION.mkdir(parents=True, exist_ok=True)
+    pipe.screenshot(path=str(PRESENTATION / f"pipeline-{width}x{height}.png"))

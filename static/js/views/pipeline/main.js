@@ -90,7 +90,7 @@ async function changed(what, typing = false) {
   const s = page.state;
   showPresent(s.present);
   url.save(s);
-  if (what === 'present') return;
+  if (what === 'present') { if (page.resp) draw(); return; } // the stage's width changed
   syncFields(what);
   if (what === 'look') { if (page.resp) draw(); return; }
   const errors = [];
@@ -372,6 +372,11 @@ async function main() {
     else if (e.key === 'Home') { e.preventDefault(); detail.go(0); }
     else if (e.key === 'End') { e.preventDefault(); detail.go(detail.total - 1); }
     else if (e.key === ' ') { e.preventDefault(); detail.toggle(); }
+  });
+  let resized = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resized);
+    resized = setTimeout(() => { if (page.resp) draw(); }, 150);
   });
   const wanted = url.preset();
   const restored = wanted ? null : url.load();
