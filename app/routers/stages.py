@@ -18,10 +18,12 @@ from app.schemas.stages import (
     BatchNorm2dRequest,
     DropoutRequest,
     LinearRequest,
+    LocalContrastNormRequest,
     LocalResponseNormRequest,
 )
 from app.serialize import json_response, lists
 from engine import stages
+from engine.contrast import default_size, local_contrast_norm
 from engine.errors import InputError
 from engine.params import as_matrix
 
@@ -107,6 +109,23 @@ async def local_response_norm(request: LocalResponseNormRequest) -> Response:
     result = await run_in_threadpool(stages.local_response_norm, x3, size=request.size,
                                      alpha=request.alpha, beta=request.beta, k=request.k)
     return _answer(result, request.trace, lambda y: y.reshape(x.shape))
+
+
+@router.post("/local_contrast_norm", responses=ERROR_RESPONSES,
+             summary="Deck 003's local contrast normalisation")
+async def local_contrast_norm_endpoint(request: LocalContrastNormRequest) -> Response:
+    """Subtractive normalisation, each map minus Σ_j K_G(σ) * Y_j (the Gaussian window
+    normalised to sum 1, zero-padded; the deck's printed exp{+…} is a sign slip), and/or
+    brightness normalisation, Y / (κ + λ·Σ_j Y_j²)^μ; per cell both formulas with the
+    numbers."""
+    x = as_matrix(request.input, "input", ranks=(2, 3))
+    x3 = x[None] if x.ndim == 2 else x
+    _cells(x3, 2 * (request.size or default_size(request.sigma)))
+    result = await run_in_threadpool(
+        local_contrast_norm, x3, mode=request.mode, sigma=request.sigma, size=request.size,
+        across=request.across, kappa=request.kappa, lam=request.lambda_, mu=request.mu)
+    return _answer(result, request.trace, lambda y: y.reshape(x.shape),
+                   window_size=result.extra["size"])
 
 
 @router.post("/linear", responses=ERROR_RESPONSES, summary="A fully connected layer")

@@ -93,3 +93,24 @@ class DropoutRequest(_Stage):
     p: Number = Field(0.5, ge=0, le=1, description="The chance a cell is dropped.")
     training: bool = Field(True, description="false: the identity, as at inference.")
     seed: Whole = Field(0, ge=0, le=2**32 - 1)
+
+
+class LocalContrastNormRequest(_Stage):
+    """Deck 003's local contrast normalisation (its equations 15–17)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True,
+                              json_schema_extra={"examples": [
+                                  {"input": [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]],
+                                   "mode": "both", "sigma": 1, "size": 3}]})
+
+    input: InputMatrix = Field(description="(C, H, W) maps (or (H, W): one).")
+    mode: Literal["subtractive", "brightness", "both"] = Field(
+        "both", description="subtractive (eq. 15), brightness (eq. 17), or both in turn.")
+    sigma: Number = Field(1.0, gt=0, le=100, description="σ of the Gaussian window.")
+    size: Whole | None = Field(None, ge=1, le=63, description="The window's rows and columns, "
+                               "odd (default 2·⌈2σ⌉ + 1).")
+    across: Literal["sum", "mean"] = Field("sum", description="Σ_j over the maps, as the "
+                                           "deck writes it, or their mean (Jarrett et al.).")
+    kappa: Number = Field(2.0, description="κ in (κ + λ·Σ_j Y_j²)^μ.")
+    lambda_: Number = Field(1e-4, alias="lambda", description="λ.")
+    mu: Number = Field(0.75, description="μ.")

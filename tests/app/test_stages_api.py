@@ -54,3 +54,18 @@ def test_linear_lrn_and_dropout(client: TestClient) -> None:
     assert drop["mask"] == [[1 if v else 0 for v in drop["output"][0]]]
     same = post(client, "/api/dropout", input=[[1, 1, 1, 1]], p=0.5, training=False)
     assert same["output"] == [[1, 1, 1, 1]]
+
+
+def test_local_contrast_norm_answers_the_decks_equations(client: TestClient) -> None:
+    x = [[[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[0, 0, 0], [0, 9, 0], [0, 0, 0]]]
+    body = post(client, "/api/local_contrast_norm", input=x, mode="subtractive", sigma=1,
+                size=1)
+    # a 1 × 1 window: each map minus the sum of the maps at that cell
+    assert body["output"][0][1][1] == 5 - 14 and body["output"][1][1][1] == 9 - 14
+    assert body["window_size"] == 1
+    bright = post(client, "/api/local_contrast_norm", input=[[[3]]], mode="brightness",
+                  kappa=1, **{"lambda": 1}, mu=0.5)
+    assert bright["output"] == [[[3 / 10**0.5]]]
+    assert bright["steps"][0]["formula"].startswith("y = x / (κ + λ·Σ_j x_j²)^μ = 3 / (1 + 1·9)")
+    bad = post(client, "/api/local_contrast_norm", 422, input=[[1]], size=4)
+    assert bad["detail"][0]["loc"] == ["body", "size"]
