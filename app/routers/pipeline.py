@@ -14,10 +14,19 @@ from app.jsonroute import JsonBodyRoute
 from app.limits import check_limit, trace_page_limit
 from app.render import page, trace_info
 from app.schemas.common import ERROR_RESPONSES, TracePage
-from app.schemas.pipeline import PipelineRequest, StageTrace
+from app.schemas.pipeline import (
+    GradTrace,
+    LossSpec,
+    PipelineBackwardRequest,
+    PipelineRequest,
+    StageTrace,
+)
 from app.serialize import dumps, gc_paused, lists
 from engine import pipeline
+from engine.errors import InputError
 from engine.params import as_matrix
+from engine.pipeline import backward as chain_backward
+from engine.pipeline import chainrule
 
 router = APIRouter(prefix="/api", tags=["pipeline"], route_class=JsonBodyRoute)
 
@@ -128,3 +137,114 @@ async def pipeline_endpoint(request: PipelineRequest) -> Response:
     value range, optionally which input cells each output cell reads (`reads`), and the
     stage named by `trace` its cell-by-cell steps (the formula with the numbers), paged."""
     return Response(await run_in_threadpool(_answer, request), media_type="application/json")
+
+
+def _backward_answer(request: PipelineBackwardRequest) -> bytes:
+    workload.charge()
+    x = as_matrix(request.input, "input", ranks=(2, 3))
+    x3 = x[None] if x.ndim == 2 else x
+    check_limit(("input",), "the input's cell count", int(x3.size), "max_input_cells")
+    check_limit(("input",), "the number of input channels", x3.shape[0], "max_channels")
+    planned = pipeline.plan_pipeline(pipeline.input_shape(x), pipeline.parse_stages(
+        request.stages), _check_stage)
+    for p in planned:
+        if p.stage.op in chain_backward.NO_BACKWARD:
+            raise p.stage.error("op", f"the backward pass of {p.stage.op} is not built yet")
+    # forward and backward: every output and every gradient answered
+    check_limit(("stages",), "the cells of every stage's output and gradient together",
+                2 * sum(p.cells for p in planned) + int(x3.size), "max_pipeline_cells")
+    check_limit(("stages",), "the multiply-add count of the chain, forward and backward",
+                3 * sum(p.work for p in planned), "max_multiply_adds")
+    workload.charge(work=3 * sum(p.work for p in planned),
+                    cells=2 * sum(p.cells for p in planned))
+    trace = request.trace
+    if isinstance(trace, GradTrace) and trace.stage >= len(planned):
+        raise pipeline.Stage("", {}, ("trace",)).error(
+            "stage", f"must be the index of a stage (0 to {len(planned) - 1}), got {trace.stage}")
+    with gc_paused():
+        runs = pipeline.run_pipeline(x3, planned)
+        last = runs[-1].output
+        if request.grad_output is not None:
+            if request.loss is not None:
+                raise pipeline.Stage("", {}, ()).error(
+                    "grad_output", "give either grad_output or loss, not both")
+            g = as_matrix(request.grad_output, "grad_output", ranks=(1, 2, 3))
+            if g.size != last.size:
+                raise pipeline.Stage("", {}, ()).error(
+                    "grad_output", f"must have the last output's shape {list(last.shape)}, "
+                                   f"got {list(g.shape)}")
+            loss = None
+            grad = g.reshape(last.shape)
+        else:
+            spec = request.loss or LossSpec(type="sum")
+            try:
+                loss = chain_backward.loss_of(last, spec.type, spec.target)
+            except InputError as error:
+                raise pipeline.Stage("", {}, ("loss",)).error(error.field, error.message) from None
+            grad = loss.grad
+        grads = chain_backward.backward(runs, grad)
+        updated = (chain_backward.sgd_step(grads, request.learning_rate)
+                   if request.learning_rate is not None else None)
+        body: dict[str, Any] = {
+            "input_shape": list(x3.shape),
+            "loss": None if loss is None else {"type": loss.kind, "value": loss.value,
+                                               "formula": loss.formula},
+            "stages": [_grad_body(sg, request, updated[i] if updated else None)
+                       for i, sg in enumerate(grads)]}
+        data = dumps(body)
+        del body, runs, grads
+    return data
+
+
+def _rms(a: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(a * a))) if a.size else 0.0
+
+
+def _grad_body(sg: chain_backward.StageGrad, request: PipelineBackwardRequest,
+               updated: dict[str, Any] | None) -> dict[str, Any]:
+    run = sg.run
+    body: dict[str, Any] = {
+        "index": run.planned.index, "op": run.op, "input_shape": list(run.input.shape),
+        "output_shape": list(run.output.shape),
+        "grad_output": lists(sg.grad_output, False), "grad_input": lists(sg.grad_input, False),
+        "grad_input_rms": _rms(sg.grad_input), "grad_output_rms": _rms(sg.grad_output),
+        "grad_input_range": [float(sg.grad_input.min()), float(sg.grad_input.max())],
+    }
+    if request.outputs:
+        body["output"] = lists(run.output, False)
+    for name, value in sg.params.items():
+        body[name] = lists(value, False)
+    if updated:
+        body["updated"] = {k: lists(np.asarray(v), False) for k, v in updated.items()}
+    trace = request.trace
+    if isinstance(trace, GradTrace) and trace.stage == run.planned.index:
+        if trace.of == "grad_input":
+            total = sg.grad_input.size
+        elif trace.of in sg.params:
+            total = sg.params[trace.of].size
+        else:
+            have = ", ".join(["grad_input", *sg.params])
+            raise pipeline.Stage("", {}, ("trace",)).error(
+                "of", f"stage {trace.stage} ({run.op}) has {have}, not {trace.of}")
+        limit = trace_page_limit(trace.limit, 64)
+        if trace.start >= total:
+            raise pipeline.Stage("", {}, ("trace",)).error(
+                "start", f"start {trace.start} is outside the {total} steps")
+        stop = min(total, trace.start + limit)
+        body["steps"] = (chainrule.input_steps(sg, trace.start, stop) if trace.of == "grad_input"
+                         else chainrule.param_steps(sg, trace.of, trace.start, stop))
+        body["trace"] = {"of": trace.of, **trace_info(trace.start, stop - trace.start, total)}
+    return body
+
+
+@router.post("/pipeline/backward", responses=ERROR_RESPONSES,
+             summary="Backpropagation through the chain")
+async def pipeline_backward(request: PipelineBackwardRequest) -> Response:
+    """Run the chain forward, score its last output (`loss`: sum, mse, cross_entropy; or
+    give `grad_output`), then backward stage by stage as autograd would: every stage's
+    `grad_output` and `grad_input`, `grad_kernel` / `grad_bias` (conv2d, linear's
+    `grad_weight`), `grad_weight` / `grad_bias` (batch norm's γ and β); with
+    `learning_rate` the parameters after one SGD step (`updated`); with `trace`, one
+    gradient's chain rule cell by cell (upstream × local = product, then the sum)."""
+    return Response(await run_in_threadpool(_backward_answer, request),
+                    media_type="application/json")

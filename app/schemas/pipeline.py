@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.limits import LIMITS
-from app.schemas.common import InputMatrix, Whole
+from app.schemas.common import InputMatrix, Number, Whole
 
 SOBEL_RELU_POOL: dict[str, Any] = {
     "input": [[0, 0, 9, 9], [0, 0, 9, 9], [0, 0, 9, 9], [0, 0, 9, 9]],
@@ -50,3 +50,50 @@ class PipelineRequest(BaseModel):
                                             "only shapes, ranges, steps).")
     reads: bool = Field(False, description="Answer, per stage, which input cells each output "
                                            "cell reads, per axis (for dependency outlines).")
+
+
+class LossSpec(BaseModel):
+    """What the chain's last output is scored by."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    type: Literal["sum", "mse", "cross_entropy"] = Field(description=(
+        "sum: L = Σ y; mse: F.mse_loss (the mean of (y − t)²) against `target` of the last "
+        "output's shape (or one number); cross_entropy: F.cross_entropy of logits (F,) "
+        "against a class index, or of maps (C, H, W) against an (H, W) map of indices."))
+    target: Any = Field(None, description="The target (mse, cross_entropy).")
+
+
+class GradTrace(BaseModel):
+    """Which gradient's cell-by-cell chain rule to return."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    stage: Whole = Field(ge=0, description="The stage's index (0-based).")
+    of: Literal["grad_input", "grad_kernel", "grad_weight", "grad_bias"] = Field(
+        "grad_input", description="grad_input: per input cell, each output reading it "
+        "(upstream × local = product) and the sum; grad_kernel: per tap, the sum over every "
+        "position (weight sharing); grad_weight / grad_bias: per entry.")
+    start: Whole = Field(0, ge=0)
+    limit: Whole = Field(256, ge=1, le=LIMITS.max_trace_steps)
+
+
+class PipelineBackwardRequest(BaseModel):
+    """The chain of POST /api/pipeline, run forward, then backward from a loss."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [{
+        "input": [[0, 0, 9, 9], [0, 0, 9, 9], [0, 0, 9, 9], [0, 0, 9, 9]],
+        "stages": [{"op": "conv2d", "kernel": "sobel-x", "padding": 1}, {"op": "sigmoid"},
+                   {"op": "max_pool2d", "kernel_size": 2}],
+        "loss": {"type": "mse", "target": 0.5}, "learning_rate": 0.1,
+        "trace": {"stage": 0, "of": "grad_kernel", "limit": 9}}]})
+
+    input: InputMatrix = Field(description="The picture: (H, W) or (C, H, W).")
+    stages: list[Any] = Field(description="As POST /api/pipeline (every op but "
+                                          "conv_transpose2d, max_unpool2d and "
+                                          "local_contrast_norm, whose backward is not built).")
+    loss: LossSpec | None = Field(None, description="The loss; default sum.")
+    grad_output: Any = Field(None, description="∂L/∂(last output) given instead of a loss.")
+    learning_rate: Number | None = Field(None, ge=0, description="With it, the parameters "
+                                         "after one step of SGD (p − η·∂L/∂p).")
+    trace: bool | GradTrace = Field(False, description="false, or one gradient's chain "
+                                                       "rule, paged.")
+    outputs: bool = Field(True, description="Answer the forward outputs too.")

@@ -107,3 +107,59 @@ def test_gray_is_the_luma_of_rgb(client: TestClient) -> None:
     gray = np.asarray(client.get("/api/images/astronaut", params={"size": 32}).json()["input"])
     luma = np.tensordot([0.299, 0.587, 0.114], rgb, axes=1)
     assert np.abs(gray[0] - luma).max() <= 1
+
+
+def back(client: TestClient, status: int = 200, **body: Any) -> dict[str, Any]:
+    response = client.post("/api/pipeline/backward", json=body)
+    assert response.status_code == status, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_backward_through_sobel_sigmoid_pool_agrees_with_autograd(client: TestClient) -> None:
+    # No two cells equal: with ties, which cell wins a max depends on rounding (our sums
+    # and torch's may differ in the last bit), and with it where the gradient goes.
+    picture = np.random.default_rng(1).uniform(0, 255, size=(16, 16)).tolist()
+    w0 = [[0.01 * v for v in row] for row in SOBEL_X]
+    body = back(client, input=picture, stages=[
+        {"op": "conv2d", "kernel": w0, "bias": 0.1, "padding": 1}, {"op": "sigmoid"},
+        {"op": "max_pool2d", "kernel_size": 2}, {"op": "flatten"},
+        {"op": "linear", "weight": [[0.01] * 64, [-0.02] * 64], "bias": [0, 1]}],
+        loss={"type": "cross_entropy", "target": 1}, learning_rate=0.5,
+        trace={"stage": 0, "of": "grad_kernel", "start": 4, "limit": 1})
+    x = torch.tensor(picture, dtype=torch.float64)[None]
+    w = torch.tensor([[w0]], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([0.1], dtype=torch.float64, requires_grad=True)
+    lw = torch.tensor([[0.01] * 64, [-0.02] * 64], dtype=torch.float64, requires_grad=True)
+    y = F.linear(F.max_pool2d(torch.sigmoid(F.conv2d(x, w, b, padding=1)), 2).reshape(1, -1),
+                 lw, torch.tensor([0.0, 1.0], dtype=torch.float64))
+    loss = F.cross_entropy(y, torch.tensor([1]))
+    loss.backward()
+    assert body["loss"]["value"] == pytest.approx(loss.item(), rel=1e-12)
+    conv = body["stages"][0]
+    assert w.grad is not None and b.grad is not None and lw.grad is not None
+    np.testing.assert_allclose(conv["grad_kernel"], w.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(conv["grad_bias"], b.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(body["stages"][4]["grad_weight"], lw.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(conv["updated"]["kernel"], (w - 0.5 * w.grad).detach().numpy(),
+                               rtol=1e-12)
+    step = conv["steps"][0]
+    assert conv["trace"]["of"] == "grad_kernel" and step["at"] == [0, 0, 1, 1]
+    assert step["term_count"] == 256 and "weight sharing" in step["note"]
+    assert body["stages"][1]["grad_input_rms"] > 0
+
+
+def test_backward_refusals_name_their_field(client: TestClient) -> None:
+    x = [[1, 2], [3, 4]]
+    bad = back(client, 422, input=x, stages=[{"op": "relu"}, {"op": "local_contrast_norm"}])
+    assert bad["detail"][0]["loc"] == ["body", "stages", 1, "op"]
+    bad = back(client, 422, input=x, stages=[{"op": "relu"}], loss={"type": "mse",
+                                                                    "target": [1, 2, 3]})
+    assert bad["detail"][0]["loc"] == ["body", "loss", "target"]
+    bad = back(client, 422, input=x, stages=[{"op": "relu"}], grad_output=[[1]])
+    assert bad["detail"][0]["loc"] == ["body", "grad_output"]
+    bad = back(client, 422, input=x, stages=[{"op": "relu"}], trace={"stage": 0,
+                                                                     "of": "grad_kernel"})
+    assert bad["detail"][0]["loc"] == ["body", "trace", "of"]
+    ok = back(client, input=x, stages=[{"op": "relu"}], grad_output=[[1, 2], [3, 4]])
+    assert ok["loss"] is None and ok["stages"][0]["grad_input"] == [[[1, 2], [3, 4]]]
