@@ -206,12 +206,15 @@ def _grad_body(sg: chain_backward.StageGrad, request: PipelineBackwardRequest,
     body: dict[str, Any] = {
         "index": run.planned.index, "op": run.op, "input_shape": list(run.input.shape),
         "output_shape": list(run.output.shape),
+        "range": [float(run.output.min()), float(run.output.max())],
         "grad_output": lists(sg.grad_output, False), "grad_input": lists(sg.grad_input, False),
         "grad_input_rms": _rms(sg.grad_input), "grad_output_rms": _rms(sg.grad_output),
         "grad_input_range": [float(sg.grad_input.min()), float(sg.grad_input.max())],
     }
     if request.outputs:
         body["output"] = lists(run.output, False)
+    if request.reads:
+        body["reads"] = pipeline.reads(run)
     for name, value in sg.params.items():
         body[name] = lists(value, False)
     if updated:

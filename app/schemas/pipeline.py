@@ -97,3 +97,4 @@ class PipelineBackwardRequest(BaseModel):
     trace: bool | GradTrace = Field(False, description="false, or one gradient's chain "
                                                        "rule, paged.")
     outputs: bool = Field(True, description="Answer the forward outputs too.")
+    reads: bool = Field(False, description="Answer each stage's reads, as POST /api/pipeline.")

@@ -68,3 +68,6 @@ export const images = () => call('GET', '/api/images');
 /** GET /api/images/{name}: a sample picture as (C, H, W) integers 0–255. */
 export const image = (name, size, mode) => call('GET',
   `/api/images/${encodeURIComponent(name)}?size=${size}&mode=${mode}`);
+
+/** POST /api/pipeline/backward: the chain forward, then every stage's gradients. */
+export const pipelineBackward = (body, signal) => call('POST', '/api/pipeline/backward', body, signal);

@@ -107,7 +107,7 @@ export function fingerprint(nested) {
 
 /** A bar chart of several series over the same categories (each {name, values, axis}:
  * axis 2 puts a series on a second y axis, at the right). */
-export async function bars(div, categories, series, { title = '' } = {}) {
+export async function bars(div, categories, series, { title = '', log = false } = {}) {
   const Plotly = await ensurePlotly();
   const traces = series.map((s) => ({
     type: 'bar', name: s.name, x: categories, y: s.values, yaxis: s.axis === 2 ? 'y2' : 'y',
@@ -117,7 +117,8 @@ export async function bars(div, categories, series, { title = '' } = {}) {
     title: { text: title, font: { ...FONT, size: 18 } }, font: FONT, barmode: 'group',
     margin: { l: 70, r: 70, t: title ? 40 : 10, b: 90 },
     xaxis: { type: 'category', tickangle: -60, automargin: true },
-    yaxis: { title: { text: series[0]?.name ?? '' }, rangemode: 'tozero' },
+    yaxis: log ? { title: { text: series[0]?.name ?? '' }, type: 'log', exponentformat: 'power' }
+      : { title: { text: series[0]?.name ?? '' }, rangemode: 'tozero' },
     yaxis2: { title: { text: series[1]?.name ?? '' }, overlaying: 'y', side: 'right',
       rangemode: 'tozero' },
     legend: { orientation: 'h', y: 1.12 },

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -282,3 +282,102 @@ def test_presenting_gives_the_maps_the_stage(pipe: Page, server: str, width: int
     assert pipe.evaluate("document.documentElement.scrollWidth") <= width
     PRESENTATION.mkdir(parents=True, exist_ok=True)
     pipe.screenshot(path=str(PRESENTATION / f"pipeline-{width}x{height}.png"))
+
+
+def deep_chain(picture: np.ndarray, act: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """The deep presets by torch: four 3 × 3 blurs (the first also scaling 0–255 to
+    0–1, with bias −0.5), each through `act`; the picture's gradient of L = Σ y."""
+    gauss = torch.tensor([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=torch.float64) / 16
+    x = torch.tensor(picture, requires_grad=True)
+    y, outs = x[None], []
+    for i in range(4):
+        k = gauss / 255 if i == 0 else gauss
+        y = act(F.conv2d(y, k[None, None], torch.tensor([-0.5 if i == 0 else 0.0],
+                                                           dtype=torch.float64), padding=1))
+        y.retain_grad()
+        outs.append(y)
+    y.sum().backward()
+    assert x.grad is not None
+    return x.grad, outs
+
+
+def pattern(server: str, size: int) -> np.ndarray:
+    import httpx
+    return np.asarray(httpx.get(f"{server}/api/images/pattern", params={"size": size}
+                                ).json()["input"], dtype=np.float64)
+
+
+def test_the_backward_mode_fills_in_from_the_loss(pipe: Page, server: str) -> None:
+    pipe.goto(f"{server}/pipeline?p=deep-sigmoid")
+    expect(pipe.locator(".pipe-strip")).to_have_count(9)
+    pipe.locator("body").click(position={"x": 2, "y": 2})
+    pipe.keyboard.press("b")
+    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    grad, _ = deep_chain(pattern(server, 32), torch.sigmoid)
+    info = pipe.locator(f"{STRIP.format(-1)} .pipe-strip-info")
+    lo, hi = (f"{round(v, 4):g}".replace("-", "−") for v in (grad.min().item(), grad.max().item()))
+    expect(info).to_have_text(f"1 × 32 × 32, gradients {lo} to {hi}")
+    expect(pipe.locator('[data-pipe="loss-line"]')).to_contain_text("L = Σ y")
+    # The gradient's size per stage: each sigmoid shrinks it by at most 0.25.
+    rms = pipe.evaluate("() => document.querySelector('[data-pipe=\"gradplot\"]').data[0].y")
+    assert len(rms) == 9 and all(a < b for a, b in zip(rms[0:8:2], rms[2:9:2]))
+    sigmoid_drop = rms[-1] / rms[0]
+    pipe.goto(f"{server}/pipeline?p=deep-relu&back=1")
+    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    relu = pipe.evaluate("() => document.querySelector('[data-pipe=\"gradplot\"]').data[0].y")
+    assert sigmoid_drop > 50 * relu[-1] / relu[0]  # 0.25⁴ against ReLU's 1
+    shot(pipe, "pipeline-backward")
+
+
+def test_a_cells_chain_rule_and_one_path(pipe: Page, server: str) -> None:
+    pipe.goto(f"{server}/pipeline?p=deep-sigmoid&back=1")
+    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    grad, _ = deep_chain(pattern(server, 32), torch.sigmoid)
+    picture = pipe.locator(f"{STRIP.format(-1)} .pipe-over")
+    box = picture.bounding_box()
+    assert box is not None
+    picture.click(position={"x": 7.5 / 32 * box["width"], "y": 5.5 / 32 * box["height"]})
+    formula = pipe.locator('[data-pipe="formula"]')
+    expect(formula).to_contain_text("∂L/∂x = Σ ∂L/∂y·∂y/∂x")
+    want = grad[0, 5, 7].item()
+    expect(formula).to_contain_text(f"= {float(f'{want:.6g}'):g}".replace("-", "−").replace(
+        "e-", "e−"))
+    expect(pipe.locator('[data-pipe="where"]')).to_have_text("cell 168 of 1,024")
+    rows = pipe.locator('[data-pipe="terms"] tr')
+    expect(rows).to_have_count(11)  # a header, 9 taps, the sum
+    # the 9 outputs of stage 1 it feeds are framed on stage 1's map
+    cells = pipe.locator(f"{STRIP.format(0)} .pipe-over").get_attribute("data-cells") or ""
+    assert sorted(cells.split(",")) == sorted(f"{r}:{c}" for r in (4, 5, 6) for c in (6, 7, 8))
+    pipe.locator('[data-pipe="path"]').click()
+    picture.click(position={"x": 7.5 / 32 * box["width"], "y": 5.5 / 32 * box["height"]})
+    total = pipe.locator('[data-pipe="path-total"]')
+    expect(total).to_contain_text("all paths together give ∂L/∂x")
+    expect(pipe.locator('[data-pipe="path-steps"] li')).to_have_count(10)  # picture, 8, loss
+    text = total.text_content() or ""
+    factors = text.split(": ", 1)[1].split(" = ")[0].replace("(", "").replace(")", "")
+    product = np.prod([float(f.replace("−", "-")) for f in factors.split(" × ")])
+    share = float(text.split(" = ")[1].split(";")[0].replace("−", "-"))
+    assert product == pytest.approx(share, rel=1e-4)
+    assert 0 < share < abs(want)  # one path's share of the sum over all of them
+
+
+def test_a_kernel_taps_gradient_sums_every_position(pipe: Page, server: str) -> None:
+    pipe.goto(f"{server}/pipeline?p=deep-relu&back=1")
+    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    pipe.locator(f"{STRIP.format(0)} .pipe-strip-title").click()
+    pipe.locator('[data-pipe="of"]').select_option("grad_kernel")
+    formula = pipe.locator('[data-pipe="formula"]')
+    expect(formula).to_contain_text("∂L/∂w[1, 1, 1, 1] = Σ over the 961 positions")
+    expect(pipe.locator('[data-pipe="note"]')).to_contain_text("weight sharing")
+    expect(pipe.locator('[data-pipe="where"]')).to_have_text("entry 1 of 9")
+    # ∂L/∂w of the first blur's top-left tap, by autograd
+    gauss = torch.tensor([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=torch.float64) / 16
+    k0 = (gauss / 255)[None, None].clone().requires_grad_(True)
+    y = F.relu(F.conv2d(torch.tensor(pattern(server, 32))[None], k0,
+                        torch.tensor([-0.5], dtype=torch.float64), padding=1))
+    for _ in range(3):
+        y = F.relu(F.conv2d(y, gauss[None, None], padding=1))
+    y.sum().backward()
+    assert k0.grad is not None
+    want = f"{k0.grad[0, 0, 0, 0].item():.6g}".replace("-", "−").replace("e+", "e")
+    expect(formula).to_contain_text(f"= {want}")

@@ -1,18 +1,33 @@
-// One stage, cell by cell: its steps come from POST /api/pipeline with trace
-// {stage, start, limit} a page at a time; the current cell is framed on its map and what
-// it reads on the maps before it; the formula has the numbers.
+// One stage, cell by cell. Forward: each output cell with its formula. Backward: each
+// cell of the stage's input with the chain rule (every output reading it: upstream
+// gradient × local derivative = product, then the sum), or each kernel tap, weight or
+// bias with its sum. Steps come a page at a time (trace {stage, of, start, limit}); the
+// current cell is framed on its map and what it reads, or feeds, on the maps beside.
 
 import * as api from '../../core/api.js';
 
 const PAGE = 256;
 const SPEED_MS = 250;
+const fmt = (v) => String(Math.round(v * 1e6) / 1e6).replace('-', '−');
+
+export function unravel(index, shape) {
+  const at = [];
+  let rest = index;
+  for (let i = shape.length - 1; i >= 0; i -= 1) {
+    at.unshift(rest % shape[i]);
+    rest = Math.floor(rest / shape[i]);
+  }
+  return at;
+}
+
+const size = (shape) => shape.reduce((a, b) => a * b, 1);
 
 export class Detail {
   /**
    * @param el            the detail panel
    * @param hooks.body    () => the request body of the chain shown
-   * @param hooks.mark    (k, at) => outline the cell and its dependencies
-   * @param hooks.moved   (step) => the state's step changed
+   * @param hooks.mark    (k, at, step, mode) => outline the cell (mode: forward, grad_input, …)
+   * @param hooks.moved   (step, of) => the state's step changed
    * @param hooks.links   (k) => [{href, text, title}] into the views that animate the stage
    */
   constructor(el, hooks) {
@@ -22,7 +37,7 @@ export class Detail {
     this.step = 0;
     this.total = 0;
     this.timer = null;
-    this.store = null;
+    this.of = 'forward';
     const q = (n) => el.querySelector(`[data-pipe="${n}"]`);
     this.q = q;
     q('first').addEventListener('click', () => this.go(0));
@@ -30,20 +45,34 @@ export class Detail {
     q('next').addEventListener('click', () => this.go(this.step + 1));
     q('last').addEventListener('click', () => this.go(this.total - 1));
     q('play').addEventListener('click', () => this.toggle());
+    q('of').addEventListener('change', () => {
+      this.of = q('of').value;
+      this.start(0);
+    });
   }
 
   get open() { return this.k !== null; }
 
-  /** Show stage k (of `resp`) at `step`. */
-  show(resp, k, step) {
+  /** Show stage k of `resp` at `step`; `back`: the gradients (`of` names which). */
+  show(resp, k, step, back = false, of = 'grad_input') {
     this.stop();
     this.k = k;
+    this.resp = resp;
+    this.back = back;
     const s = resp.stages[k];
     this.stage = s;
-    this.total = s.output_shape.reduce((a, b) => a * b, 1);
-    this.pages = new Map(); // start → a promise of that page's steps
+    const options = back ? ['grad_input', ...['grad_kernel', 'grad_weight', 'grad_bias'].filter((n) => n in s)] : [];
+    this.of = back ? (options.includes(of) ? of : 'grad_input') : 'forward';
+    const select = this.q('of');
+    select.replaceChildren(...options.map((n) => new Option({
+      grad_input: 'its input, cell by cell', grad_kernel: 'its kernel, tap by tap',
+      grad_weight: s.op === 'linear' ? 'its weights' : 'its γ (weight)', grad_bias: 'its bias',
+    }[n], n)));
+    select.value = this.of;
+    this.q('of-box').hidden = !back;
     this.el.hidden = false;
-    this.q('detail-title').textContent = `Stage ${k + 1}: ${s.op}, cell by cell`;
+    this.q('detail-title').textContent = back
+      ? `Stage ${k + 1}: ${s.op}, the chain rule` : `Stage ${k + 1}: ${s.op}, cell by cell`;
     this.q('links').replaceChildren(...this.hooks.links(k).map((l) => {
       const a = document.createElement('a');
       a.href = l.href;
@@ -51,6 +80,15 @@ export class Detail {
       a.title = l.title;
       return a;
     }));
+    this.start(step);
+  }
+
+  start(step) {
+    const s = this.stage;
+    this.shape = this.of === 'forward' ? s.output_shape
+      : this.of === 'grad_input' ? s.input_shape : shapeOf(s[this.of]);
+    this.total = size(this.shape);
+    this.pages = new Map(); // start → a promise of that page's steps
     this.go(Math.min(Math.max(0, step), this.total - 1));
   }
 
@@ -63,29 +101,67 @@ export class Detail {
   async go(step) {
     if (this.k === null) return;
     this.step = Math.min(Math.max(0, step), this.total - 1);
-    this.hooks.moved(this.step);
-    const at = unravel(this.step, this.stage.output_shape);
-    this.hooks.mark(this.k, at);
-    this.q('where').textContent = `cell ${(this.step + 1).toLocaleString('en-US')} of ${this.total.toLocaleString('en-US')}`;
+    this.hooks.moved(this.step, this.of);
+    const at = unravel(this.step, this.shape);
+    this.q('where').textContent = `${this.of === 'forward' || this.of === 'grad_input' ? 'cell' : 'entry'} ${(this.step + 1).toLocaleString('en-US')} of ${this.total.toLocaleString('en-US')}`;
     const k = this.k;
     const want = this.step;
+    if (this.of === 'forward' || this.of === 'grad_input') this.hooks.mark(k, at, null, this.of);
     const found = await this.load(want);
     if (k !== this.k || want !== this.step || !found) return;
     this.q('formula').textContent = found.formula;
     this.q('note').textContent = found.note || '';
+    this.showTerms(found);
+    if (this.of === 'grad_input') this.hooks.mark(k, at, found, this.of);
   }
 
-  async load(step) {
-    const start = Math.floor(step / PAGE) * PAGE;
+  showTerms(step) {
+    const table = this.q('terms');
+    if (!step.terms || !step.terms.length) { table.hidden = true; return; }
+    const head = document.createElement('tr');
+    for (const t of ['from', '∂L/∂y (upstream)', '∂y/∂x (local)', 'product']) {
+      const th = document.createElement('th');
+      th.textContent = t;
+      head.append(th);
+    }
+    const rows = step.terms.map((t) => {
+      const tr = document.createElement('tr');
+      for (const v of [t.from.map((i) => i + 1).join(', '), fmt(t.upstream), fmt(t.local), fmt(t.product)]) {
+        const td = document.createElement('td');
+        td.textContent = v;
+        tr.append(td);
+      }
+      return tr;
+    });
+    const sum = document.createElement('tr');
+    sum.className = 'pipe-terms-sum';
+    const more = step.term_count > step.terms.length ? ` (the first ${step.terms.length} of ${step.term_count} shown)` : '';
+    for (const v of [`sum of ${step.term_count}${more}`, '', '', fmt(step.grad)]) {
+      const td = document.createElement('td');
+      td.textContent = v;
+      sum.append(td);
+    }
+    table.replaceChildren(head, ...rows, sum);
+    table.hidden = false;
+  }
+
+  /** The step `index` of the current stage and gradient, fetched a page at a time. */
+  async load(index) {
+    const start = Math.floor(index / PAGE) * PAGE;
     const k = this.k;
+    const of = this.of;
     if (!this.pages.has(start)) {
-      const body = { ...this.hooks.body(), outputs: false, reads: false,
-        trace: { stage: k, start, limit: PAGE } };
-      this.pages.set(start, api.pipeline(body).then((answer) => answer.stages[k].steps));
+      const base = this.hooks.body();
+      const promise = of === 'forward'
+        ? api.pipeline({ input: base.input, stages: base.stages, outputs: false, reads: false,
+          trace: { stage: k, start, limit: PAGE } })
+        : api.pipelineBackward({ ...base, outputs: false, reads: false,
+          trace: { stage: k, of, start, limit: PAGE } });
+      this.pages.set(start, promise.then((answer) => answer.stages[k].steps));
     }
     try {
       const steps = await this.pages.get(start);
-      return steps[step - start] || null;
+      return steps[index - start] || null;
     } catch (err) {
       this.pages.delete(start);
       this.q('formula').textContent = `Could not load the steps: ${err.message}`;
@@ -111,12 +187,9 @@ export class Detail {
   }
 }
 
-export function unravel(index, shape) {
-  const at = [];
-  let rest = index;
-  for (let i = shape.length - 1; i >= 0; i -= 1) {
-    at.unshift(rest % shape[i]);
-    rest = Math.floor(rest / shape[i]);
-  }
-  return at;
+function shapeOf(nested) {
+  const shape = [];
+  let v = nested;
+  while (Array.isArray(v)) { shape.push(v.length); [v] = v; }
+  return shape;
 }

@@ -6,12 +6,15 @@
 import * as api from '../../core/api.js';
 import { UrlState, codecs, lab, pack } from '../../core/url-state.js';
 import { bindChrome, setStatus, showPresent } from '../../core/page-chrome.js';
+import { bars } from '../../core/plot.js';
 import { Exchange } from '../../core/exchange.js';
 import { ownsKey } from '../../core/shortcuts.js';
 import { DIGIT, DrawPad, fromFile, pastedImage, sample } from './picture.js';
 import { OPS, PRESETS, starter } from './presets.js';
 import { Strips } from './strips.js';
+import { frameCells as frameCellsOn } from './maps.js';
 import { Detail } from './detail.js';
+import { followPath } from './path.js';
 
 const ENDPOINT = '/api/pipeline';
 const LONG = 1800;
@@ -27,6 +30,11 @@ const url = new UrlState([
   { key: 'stage', url: 'st', codec: text, def: '' },
   { key: 'step', url: 'k', codec: text, def: '0' },
   { key: 'digit', url: 'digit', codec: text, def: '' },
+  { key: 'back', url: 'back', codec: flag, def: false },
+  { key: 'loss', url: 'loss', codec: text, def: 'sum' },
+  { key: 'target', url: 'target', codec: text, def: '' },
+  { key: 'lr', url: 'lr', codec: text, def: '' },
+  { key: 'of', url: 'of', codec: text, def: 'grad_input' },
   { key: 'present', url: 'present', codec: flag, def: false },
 ], 'convviz.pipeline.v1', ['p']);
 
@@ -48,18 +56,47 @@ const strips = new Strips(q('strips'), {
 });
 const detail = new Detail(q('detail'), {
   body: () => page.body,
-  mark: (k, at) => { strips.held = { k, at }; strips.clear(false); },
-  moved: (step) => { page.state.step = String(step); url.save(page.state); },
-  links: (k) => stageLinks(k),
+  mark: (k, at, step, mode) => {
+    if (mode === 'grad_input') {
+      strips.held = { k, at, step, grad: true };
+      strips.markGrad(k, at, step);
+    } else {
+      strips.held = { k, at };
+      strips.clear(false);
+    }
+  },
+  moved: (step, of) => {
+    page.state.step = String(step);
+    if (of !== 'forward') page.state.of = of;
+    url.save(page.state);
+  },
+  links: (k) => (page.state.back ? [] : stageLinks(k)),
 });
-const exchange = new Exchange({ endpoint: ENDPOINT, call: api.pipeline, shown, errors: showErrors,
-  note: () => note(), drop: true, wire: (b) => b });
+const exchange = new Exchange({ endpoint: ENDPOINT,
+  call: (body, signal) => (body.loss ? api.pipelineBackward(body, signal) : api.pipeline(body, signal)),
+  shown, errors: showErrors, note: () => note(), drop: true, wire: (b) => b });
 const pad = new DrawPad(q('draw'), (hex) => { page.state.digit = hex; changed('picture'); });
 
 function note() {
   const r = page.resp;
   if (!r) return '';
-  return `${r.stages.length} stage${r.stages.length === 1 ? '' : 's'} on a ${r.input_shape.join(' × ')} picture. Click a stage's title or a cell to step through it.`;
+  const n = `${r.stages.length} stage${r.stages.length === 1 ? '' : 's'} on a ${r.input_shape.join(' × ')} picture`;
+  if (r.loss) return `${n}, backwards from L = ${r.loss.value.toPrecision(6)}. Click a map's cell for the chain rule there.`;
+  return `${n}. Click a stage's title or a cell to step through it.`;
+}
+
+/** The loss of the backward mode, or an error in words. */
+function lossOf(s) {
+  const raw = s.target.trim();
+  let target = s.loss === 'sum' ? null : 0;
+  if (raw) {
+    try { target = JSON.parse(raw); } catch {
+      return { error: 'loss: the target is a number, a JSON list such as [1, 0, 2], or a class index' };
+    }
+  }
+  const lr = s.lr.trim();
+  if (lr && !(Number(lr) >= 0)) return { error: 'loss: the learning rate is a number from 0' };
+  return { loss: { type: s.loss, target }, lr: lr ? Number(lr) : null };
 }
 
 /** The picture as (C, H, W) integers, from the state's source. */
@@ -100,6 +137,8 @@ async function changed(what, typing = false) {
   }
   const chain = parseChain(s);
   if (chain.error) errors.push({ field: 'stages', msg: `stages: ${chain.error}` });
+  const loss = lossOf(s);
+  if (s.back && loss.error) errors.push({ field: 'loss', msg: loss.error });
   if (exchange.hold(errors)) return;
   const gen = ++pictureGen;
   let picture;
@@ -109,7 +148,13 @@ async function changed(what, typing = false) {
   }
   if (gen !== pictureGen) return;
   page.picture = picture;
-  exchange.offer({ input: picture, stages: chain.stages, reads: true }, typing);
+  exchange.hooks.endpoint = s.back ? '/api/pipeline/backward' : ENDPOINT;
+  const body = { input: picture, stages: chain.stages, reads: true };
+  if (s.back) {
+    body.loss = loss.loss;
+    if (loss.lr !== null) body.learning_rate = loss.lr;
+  }
+  exchange.offer(body, typing);
 }
 
 function syncFields(what) {
@@ -121,6 +166,9 @@ function syncFields(what) {
   size.disabled = source === 'draw';
   document.querySelectorAll('[data-pipe="mode"]').forEach((r) => { r.checked = r.value === modeOf(s); r.disabled = source === 'draw'; });
   document.querySelectorAll('[data-pipe="look"]').forEach((r) => { r.checked = r.value === s.look; });
+  q('back').checked = s.back;
+  q('loss').value = s.loss;
+  for (const name of ['target', 'lr']) if (document.activeElement !== q(name)) q(name).value = s[name];
   q('draw-box').hidden = source !== 'draw';
   if (what !== 'typing') q('json').value = chainText(s);
   $('[data-pipe-preset]').value = s.chain || s.source || s.size || s.mode ? '' : s.preset;
@@ -178,24 +226,83 @@ function shown(resp) {
 
 function draw() {
   const s = page.state;
+  const back = Boolean(page.resp.loss !== undefined);
   const k = s.stage === '' ? null : Number(s.stage);
   strips.held = null;
-  strips.show(page.resp, page.picture, s.look, k);
-  if (k !== null && k < page.resp.stages.length) detail.show(page.resp, k, Number(s.step) || 0);
+  strips.show(page.resp, page.picture, s.look, k, back);
+  q('grads').hidden = !back;
+  q('path-panel').hidden = !back;
+  if (back) drawGrads(page.resp);
+  if (k !== null && k < page.resp.stages.length) detail.show(page.resp, k, Number(s.step) || 0, back, s.of);
   else detail.hide();
 }
 
-function pick(k, at) {
+const fmt = (v) => String(Math.round(v * 1e4) / 1e4).replace('-', '−');
+
+function drawGrads(resp) {
+  const names = resp.stages.map((st, i) => `${i + 1} ${st.op}`);
+  const last = resp.stages[resp.stages.length - 1];
+  bars(q('gradplot'), ['picture', ...names.map((n) => `after ${n}`)], [{
+    name: 'RMS of ∂L/∂',
+    values: [...resp.stages.map((st) => st.grad_input_rms), last.grad_output_rms],
+  }], { log: true });
+  q('loss-line').textContent = resp.loss
+    ? `L = ${resp.loss.value.toPrecision(8)}: ${resp.loss.formula}` : 'ΔY given: no loss';
+  const updated = resp.stages.filter((st) => st.updated);
+  q('updated').replaceChildren(...updated.map((st) => {
+    const p = document.createElement('p');
+    p.className = 'pipe-formula';
+    const parts = Object.entries(st.updated).map(([name, v]) => `${name} := ${JSON.stringify(round(v))}`);
+    p.textContent = `After one SGD step (p := p − η·∂L/∂p), stage ${st.index + 1} (${st.op}): ${parts.join('; ')}`;
+    return p;
+  }));
+}
+
+const round = (v) => (Array.isArray(v) ? v.map(round) : Math.round(v * 1e4) / 1e4);
+
+function pick(level, at) {
   const s = page.state;
-  const shape = page.resp.stages[k].output_shape;
+  const back = page.resp.loss !== undefined;
+  const n = page.resp.stages.length;
+  if (back && page.pathMode && level === -1 && at) { showPath(at); return; }
+  let k = level;
+  let shape = level >= 0 ? page.resp.stages[level].output_shape : null;
+  if (back && at) {
+    // A cell of level L is an input cell of stage L + 1: its chain rule is there.
+    k = Math.min(level + 1, n - 1);
+    shape = page.resp.stages[k].input_shape;
+    if (level + 1 > n - 1) at = null;
+  }
+  if (k < 0) return;
   let step = 0;
   if (at) step = at.reduce((acc, v, i) => acc * shape[i] + v, 0);
   s.stage = String(k);
   s.step = String(step);
+  if (back && at) s.of = 'grad_input';
   url.save(s);
   document.querySelectorAll('.pipe-strip').forEach((el) => el.classList.toggle('is-selected', el.dataset.level === String(k)));
-  detail.show(page.resp, k, step);
+  detail.show(page.resp, k, step, back, s.of);
   q('detail').scrollIntoView({ block: 'nearest' });
+}
+
+async function showPath(at) {
+  const list = q('path-steps');
+  list.replaceChildren();
+  q('path-total').textContent = 'Following the path…';
+  const path = await followPath(page.body, page.resp, at);
+  list.replaceChildren(...path.steps.map((p) => {
+    const li = document.createElement('li');
+    li.textContent = p.text;
+    return li;
+  }));
+  q('path-total').textContent = path.total;
+  strips.wipe();
+  for (const p of path.steps) {
+    if (!p.cell) continue;
+    const L = strips.level(p.level);
+    const [c, r, col] = p.cell.length === 3 ? p.cell : [0, Math.floor(p.cell[0] / L.lay.cols), p.cell[0] % L.lay.cols];
+    if (L.maps[c]) frameCellsOn(L.maps[c], [[r, col]]);
+  }
 }
 
 function showErrors(errors) {
@@ -355,6 +462,16 @@ async function main() {
     const file = pastedImage(e);
     if (file) { e.preventDefault(); openFile(file); }
   });
+  q('back').addEventListener('change', () => { page.state.back = q('back').checked; page.state.stage = ''; changed('back'); });
+  q('loss').addEventListener('change', () => { page.state.loss = q('loss').value; changed('loss'); });
+  for (const name of ['target', 'lr']) {
+    q(name).addEventListener('input', () => { page.state[name] = q(name).value; changed('typing', true); });
+  }
+  q('path').addEventListener('click', () => {
+    page.pathMode = !page.pathMode;
+    q('path').setAttribute('aria-pressed', String(page.pathMode));
+    q('path').classList.toggle('is-on', page.pathMode);
+  });
   q('clear').addEventListener('click', () => { pad.clear(); page.state.digit = pad.hex(); changed('picture'); });
   q('json').addEventListener('input', () => { page.state.chain = q('json').value; page.state.stage = ''; changed('typing', true); });
   q('apply').addEventListener('click', () => { page.state.chain = q('json').value; changed('chain'); });
@@ -372,6 +489,10 @@ async function main() {
     else if (e.key === 'Home') { e.preventDefault(); detail.go(0); }
     else if (e.key === 'End') { e.preventDefault(); detail.go(detail.total - 1); }
     else if (e.key === ' ') { e.preventDefault(); detail.toggle(); }
+  });
+  document.addEventListener('keydown', (e) => {
+    if (ownsKey(e.target, e.key) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'b' || e.key === 'B') { page.state.back = !page.state.back; page.state.stage = ''; changed('back'); }
   });
   let resized = null;
   window.addEventListener('resize', () => {

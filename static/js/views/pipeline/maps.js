@@ -169,6 +169,7 @@ export function outline(map, rows, cols, current = null) {
   ctx.clearRect(0, 0, W, H);
   delete map.over.dataset.rows;
   delete map.over.dataset.cols;
+  delete map.over.dataset.cells;
   if (!rows && !current) return;
   const sx = W / map.cols;
   const sy = H / map.rows;
@@ -207,4 +208,15 @@ export function outline(map, rows, cols, current = null) {
     ctx.strokeStyle = '#d00000';
     ctx.strokeRect(c * sx, r * sy, sx, sy);
   }
+}
+
+/** Frame single cells ([row, col] pairs) on a map's overlay, over what it shows. */
+export function frameCells(map, cells, colour = '#7c3aed') {
+  const ctx = map.over.getContext('2d');
+  const sx = map.over.width / map.cols;
+  const sy = map.over.height / map.rows;
+  ctx.lineWidth = Math.max(2, Math.min(sx, sy) / 4);
+  ctx.strokeStyle = colour;
+  for (const [r, c] of cells) ctx.strokeRect(c * sx, r * sy, sx, sy);
+  map.over.dataset.cells = cells.map(([r, c]) => `${r}:${c}`).join(',');
 }

@@ -14,6 +14,13 @@ const LENET6 = [
   line((r, c) => (Math.abs(r) + Math.abs(c) <= 1 ? 2 : -0.5)), line(() => 1),
 ].map((k) => [k]);
 
+const GAUSS = [[1, 2, 1], [2, 4, 2], [1, 2, 1]].map((r) => r.map((v) => v / 16));
+function DEEP(act) {
+  const first = GAUSS.map((r) => r.map((v) => v / 255)); // 0–255 to about 0–1
+  return [first, GAUSS, GAUSS, GAUSS].flatMap((k, i) => [
+    { op: 'conv2d', kernel: k, bias: i === 0 ? -0.5 : 0, padding: 1 }, { op: act }]);
+}
+
 export const PRESETS = [
   { name: 'sobel-relu-pool', title: 'Sobel x → ReLU → max pool (deck 000)', source: 'camera', size: 128,
     mode: 'gray', stages: [{ op: 'conv2d', kernel: 'sobel-x', padding: 1 }, { op: 'relu' },
@@ -33,6 +40,10 @@ export const PRESETS = [
   { name: 'lenet-digit', title: 'LeNet-like first layer on a digit you draw', source: 'draw', size: 28,
     mode: 'gray', stages: [{ op: 'conv2d', kernel: LENET6, bias: 0, padding: 2 }, { op: 'tanh' },
       { op: 'avg_pool2d', kernel_size: 2 }] },
+  { name: 'deep-sigmoid', title: 'Vanishing gradients: four blurs, each through a sigmoid', source: 'pattern',
+    size: 32, mode: 'gray', stages: DEEP('sigmoid') },
+  { name: 'deep-relu', title: 'The same four blurs through ReLU: the gradient keeps its size', source: 'pattern',
+    size: 32, mode: 'gray', stages: DEEP('relu') },
 ];
 
 /** Arguments a stage added from the list starts with (PyTorch's defaults otherwise). */

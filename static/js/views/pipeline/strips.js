@@ -1,7 +1,7 @@
 // The picture and one strip per stage: every map of every stage on a canvas, its scale
 // named under it; hovering a cell outlines what it depends on in every strip before it.
 
-import { cellAt, flatMaps, isPicture, layoutOf, mapElement, outline, paint, paintRgb } from './maps.js';
+import { cellAt, flatMaps, frameCells, isPicture, layoutOf, mapElement, outline, paint, paintRgb } from './maps.js';
 import { countOf, dependsOn } from './depends.js';
 
 const MAX_MAPS = 16; // maps drawn per stage; the rest are named
@@ -31,19 +31,48 @@ export class Strips {
 
   level(k) { return this.levels[k + 1]; }
 
-  show(resp, picture, look, selected) {
+  /** Draw every level; `back`: the gradients ∂L/∂(each level) instead of the values. */
+  show(resp, picture, look, selected, back = false) {
     this.resp = resp;
+    this.back = back;
+    clearTimeout(this.revealTimer);
     this.root.replaceChildren();
     this.levels = [];
     // One size for every map: four of the widest stage's maps side by side, 144–360 px.
     const most = Math.min(4, Math.max(1, ...resp.stages.map((st) => (st.output_shape.length === 3 ? st.output_shape[0] : 1))));
     const width = this.root.clientWidth || 800;
     this.side = Math.round(Math.min(360, Math.max(144, (width - 40) / most - 14)));
+    if (back) {
+      this.addLevel(-1, '∂L/∂ picture', resp.stages[0].grad_input, resp.input_shape, 'diverging',
+        selected, null);
+      resp.stages.forEach((s, k) => {
+        const name = OP_NAMES[s.op] || s.op;
+        this.addLevel(k, `∂L/∂ ${k + 1} · ${name}`, s.grad_output, s.output_shape, 'diverging',
+          selected, s);
+      });
+      this.reveal();
+      return;
+    }
     this.addLevel(-1, 'Picture', picture, resp.input_shape, look, selected);
     resp.stages.forEach((s, k) => {
       const name = OP_NAMES[s.op] || s.op;
       this.addLevel(k, `${k + 1} · ${name}`, s.output, s.output_shape, look, selected, s);
     });
+  }
+
+  /** Backward: the gradient maps fill in from the loss to the picture, a stage at a time. */
+  reveal() {
+    const sections = [...this.root.querySelectorAll('.pipe-strip')];
+    sections.forEach((el) => el.classList.add('pipe-pending'));
+    let i = sections.length - 1;
+    const next = () => {
+      if (i < 0) { this.root.dataset.revealed = 'all'; return; }
+      sections[i].classList.remove('pipe-pending');
+      i -= 1;
+      this.revealTimer = setTimeout(next, 220);
+    };
+    delete this.root.dataset.revealed;
+    next();
   }
 
   addLevel(k, title, output, shape, look, selected, stage = null) {
@@ -62,7 +91,11 @@ export class Strips {
     }
     const info = document.createElement('span');
     info.className = 'pipe-strip-info';
-    const range = stage ? `, values ${fmt(stage.range[0])} to ${fmt(stage.range[1])}` : '';
+    let range = stage ? `, values ${fmt(stage.range[0])} to ${fmt(stage.range[1])}` : '';
+    if (this.back) {
+      const [lo, hi] = flatRange(output);
+      range = `, gradients ${fmt(lo)} to ${fmt(hi)}`;
+    }
     info.textContent = `${shape.join(' × ')}${range}`;
     head.append(h, info);
     const row = document.createElement('div');
@@ -72,7 +105,7 @@ export class Strips {
     const lay = layoutOf(shape);
     const values = flatMaps(output, shape);
     const maps = [];
-    const rgb = !stage && shape[0] === 3;
+    const rgb = !stage && !this.back && shape[0] === 3;
     if (rgb) {
       const m = mapElement(lay.rows, lay.cols, 'colour', this.side);
       paintRgb(m.pix.getContext('2d'), values, lay.rows, lay.cols);
@@ -86,14 +119,14 @@ export class Strips {
       const m = mapElement(lay.rows, lay.cols, label, this.side);
       m.fig.dataset.map = String(c);
       m.scale.textContent = paint(m.pix.getContext('2d'), v, lay.rows, lay.cols, look,
-        !stage && isPicture(v));
+        !stage && !this.back && isPicture(v));
       m.over.addEventListener('pointermove', (e) => this.hover(k, c, m, e));
       m.over.addEventListener('pointerleave', () => this.clear());
       m.over.addEventListener('click', (e) => {
         const at = cellAt(m, e);
-        if (stage && at) this.hooks.pick(k, this.atOf(lay, c, at));
+        if (at) this.hooks.pick(k, this.atOf(lay, c, at));
       });
-      if (stage && lay.features === undefined) {
+      if (stage && !this.back && lay.features === undefined) {
         const link = this.hooks.open(k, c);
         if (link) {
           const a = document.createElement('a');
@@ -142,7 +175,7 @@ export class Strips {
     const pos = at.length === 3 ? `map ${at[0] + 1}, row ${at[1] + 1}, column ${at[2] + 1}`
       : `feature ${at[0] + 1}`;
     const where = k < 0 ? 'the picture' : `stage ${k + 1}`;
-    let text = `${where}, ${pos} (counting from 1): ${fmt(this.valueAt(k, at))}`;
+    let text = `${where}, ${pos} (counting from 1): ${this.back ? '∂L/∂ = ' : ''}${fmt(this.valueAt(k, at))}`;
     this.drawOn(L, at.length === 3 ? at[0] : 0, null, null, at.length === 3 ? [at[1], at[2]]
       : [Math.floor(at[0] / L.lay.cols), at[0] % L.lay.cols]);
     if (k >= 0) {
@@ -180,19 +213,57 @@ export class Strips {
     }
   }
 
+  /** Backward, stage k's chain rule for one cell of its input (level k − 1): that cell,
+   * and every output of stage k (level k) its gradient comes from. */
+  markGrad(k, at, step) {
+    this.wipe();
+    const I = this.level(k - 1);
+    const O = this.level(k);
+    const cellOf = (L, a) => (a.length === 3 ? [a[0], [a[1], a[2]]]
+      : [0, [Math.floor(a[0] / L.lay.cols), a[0] % L.lay.cols]]);
+    const [ci, cell] = cellOf(I, at);
+    this.drawOn(I, ci, null, null, cell);
+    if (!step || !step.terms) return;
+    const byMap = new Map();
+    for (const t of step.terms) {
+      const [c, rc] = cellOf(O, t.from);
+      if (!byMap.has(c)) byMap.set(c, []);
+      byMap.get(c).push(rc);
+    }
+    for (const [c, cells] of byMap) if (O.maps[c]) frameCells(O.maps[c], cells);
+  }
+
   drawOn(L, c, rows, cols, current = null) {
     const m = L.maps[c];
     if (m) outline(m, rows, cols, current);
   }
 
-  clear(readout = true) {
+  /** Every outline off. */
+  wipe() {
     for (const L of this.levels) for (const m of L.maps) outline(m, null, null);
     for (const fig of this.root.querySelectorAll('.pipe-rgb')) {
       const over = fig.querySelector('.pipe-over');
       over.getContext('2d').clearRect(0, 0, over.width, over.height);
     }
-    if (this.held) this.mark(this.held.k, this.held.at, true);
+  }
+
+  /** Every outline off but the stepped cell's. */
+  clear(readout = true) {
+    this.wipe();
+    if (this.held && this.held.grad) this.markGrad(this.held.k, this.held.at, this.held.step);
+    else if (this.held) this.mark(this.held.k, this.held.at, true);
     else if (readout) this.hooks.read('');
   }
 }
 
+
+function flatRange(nested) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const walk = (v) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else { if (v < lo) lo = v; if (v > hi) hi = v; }
+  };
+  walk(nested);
+  return [lo, hi];
+}
