@@ -284,7 +284,10 @@ def test_presenting_gives_the_maps_the_stage(pipe: Page, server: str, width: int
     pipe.screenshot(path=str(PRESENTATION / f"pipeline-{width}x{height}.png"))
 
 
-def deep_chain(picture: np.ndarray, act: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, list[torch.Tensor]]:
+Activation = Callable[[torch.Tensor], torch.Tensor]
+
+
+def deep_chain(picture: np.ndarray, act: Activation) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """The deep presets by torch: four 3 × 3 blurs (the first also scaling 0–255 to
     0–1, with bias −0.5), each through `act`; the picture's gradient of L = Σ y."""
     gauss = torch.tensor([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=torch.float64) / 16
