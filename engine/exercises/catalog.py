@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from engine.exercises import (
     gen_backward,
+    gen_chain,
     gen_conv,
     gen_matrix,
     gen_network,
@@ -27,7 +28,7 @@ from engine.exercises.model import Draft, Exercise, TypeSpec
 
 SPECS: tuple[TypeSpec, ...] = (*gen_size.SPECS, *gen_conv.SPECS, *gen_transposed.SPECS,
                                *gen_pool.SPECS, *gen_matrix.SPECS, *gen_backward.SPECS,
-                               *gen_network.SPECS)
+                               *gen_chain.SPECS, *gen_network.SPECS)
 TYPES: dict[str, TypeSpec] = {spec.name: spec for spec in SPECS}
 MAX_COUNT = 200
 

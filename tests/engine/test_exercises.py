@@ -132,6 +132,8 @@ def test_exercises_are_the_same_in_another_process() -> None:
 # hash per type (the first 16 hex digits), so that a new type adds a pin and changes none.
 FINGERPRINTS = {
     "backward-dw": "ad63e5488e52ea7e", "backward-dx": "a92bf2ea8c3b78cc",
+    "chain-factor": "a1d23d12cc50d9de", "kernel-tap-grad": "f223f2957c6d64b1",
+    "sgd-step": "faf58ecc71b87f23",
     "c-row": "788a67e57043accc", "conv-cell": "93a7a054fefb6b79",
     "conv-output": "6be2d3957bd40b43", "conv-size": "3bac0d7ad628cc5c",
     "im2col-row": "752584432d5f70dc", "layer-cost": "b5ac4d0903c5c90b",

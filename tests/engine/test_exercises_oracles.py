@@ -96,7 +96,48 @@ def oracle(kind: str, g: dict) -> np.ndarray:
         return matrix_oracle(kind, g)
     if kind in ("network-shape", "layer-cost", "receptive-field"):
         return network_oracle(kind, g)
+    if kind in ("chain-factor", "kernel-tap-grad", "sgd-step"):
+        return chain_oracle(kind, g)
     raise AssertionError(kind)
+
+
+ACTS = {"relu": F.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
+        "leaky_relu": lambda t: F.leaky_relu(t, 0.1)}
+
+
+def chain_oracle(kind: str, g: dict) -> np.ndarray:
+    """Autograd through the chain: ∂L/∂Z at the cell; ∂L/∂K at the tap; and
+    torch.optim.SGD's step of K."""
+    if kind == "chain-factor":
+        z = t4(g["input"]).requires_grad_(True)
+        a = ACTS[g["activation"]](z)
+        p = g["pooling"]
+        pooled = (F.max_pool2d(a, p["kernel_size"], p.get("stride")) if p["op"] == "max_pool2d"
+                  else F.avg_pool2d(a, p["kernel_size"], p.get("stride")))
+        pooled.backward(t4(g["grad_output"]))
+        r, c = g["cell"]
+        return np.array(z.grad[0, 0, r, c].item())
+    k = t4(g["kernel"]).requires_grad_(True)
+    y = t4(g["input"])
+    for stage in g["chain"]:
+        if stage["op"] == "conv2d":
+            y = F.conv2d(y, k, torch.tensor([float(stage.get("bias", 0))], dtype=torch.float64))
+        elif stage["op"] == "max_pool2d":
+            y = F.max_pool2d(y, stage["kernel_size"])
+        else:
+            y = ACTS[stage["op"]](y)
+    loss = g["loss"]
+    value = (y.sum() if loss["type"] == "sum"
+             else F.mse_loss(y[0, 0], torch.tensor(loss["target"], dtype=torch.float64)))
+    if kind == "kernel-tap-grad":
+        value.backward()
+        a, b = g["tap"]
+        return np.array(k.grad[0, 0, a, b].item())
+    opt = torch.optim.SGD([k], lr=g["learning_rate"])
+    value.backward()
+    opt.step()
+    a, b = g["tap"]
+    return np.array(k[0, 0, a, b].item())
 
 
 def network_oracle(kind: str, g: dict) -> np.ndarray:

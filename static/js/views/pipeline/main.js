@@ -30,6 +30,7 @@ const url = new UrlState([
   { key: 'stage', url: 'st', codec: text, def: '' },
   { key: 'step', url: 'k', codec: text, def: '0' },
   { key: 'digit', url: 'digit', codec: text, def: '' },
+  { key: 'pic', url: 'pic', codec: text, def: '' }, // a matrix as JSON (source "given")
   { key: 'back', url: 'back', codec: flag, def: false },
   { key: 'loss', url: 'loss', codec: text, def: 'sum' },
   { key: 'target', url: 'target', codec: text, def: '' },
@@ -47,6 +48,15 @@ const presetOf = (name) => PRESETS.find((p) => p.name === name) || PRESETS[0];
 const sourceOf = (s) => s.source || presetOf(s.preset).source;
 const modeOf = (s) => s.mode || presetOf(s.preset).mode;
 const sizeOf = (s) => (sourceOf(s) === 'draw' ? String(DIGIT) : s.size || String(presetOf(s.preset).size));
+const fixedSize = (source) => source === 'draw' || source === 'given';
+
+/** A matrix given in the link, as (C, H, W), or an error in words. */
+function givenPicture(s) {
+  let m;
+  try { m = JSON.parse(s.pic); } catch { return { error: 'the matrix in the link is not JSON' }; }
+  if (!Array.isArray(m) || !Array.isArray(m[0])) return { error: 'the matrix in the link is not a 2-D or 3-D list' };
+  return { matrix: Array.isArray(m[0][0]) ? m : [m] };
+}
 const chainText = (s) => s.chain || JSON.stringify(presetOf(s.preset).stages, null, 1);
 
 const strips = new Strips(q('strips'), {
@@ -73,7 +83,8 @@ const detail = new Detail(q('detail'), {
   links: (k) => (page.state.back ? [] : stageLinks(k)),
 });
 const exchange = new Exchange({ endpoint: ENDPOINT,
-  call: (body, signal) => (body.loss ? api.pipelineBackward(body, signal) : api.pipeline(body, signal)),
+  call: (body, signal) => (body.loss || body.grad_output !== undefined
+    ? api.pipelineBackward(body, signal) : api.pipeline(body, signal)),
   shown, errors: showErrors, note: () => note(), drop: true, wire: (b) => b });
 const pad = new DrawPad(q('draw'), (hex) => { page.state.digit = hex; changed('picture'); });
 
@@ -88,6 +99,11 @@ function note() {
 /** The loss of the backward mode, or an error in words. */
 function lossOf(s) {
   const raw = s.target.trim();
+  if (s.loss === 'given') {
+    try { return { grad: JSON.parse(raw), lr: s.lr.trim() ? Number(s.lr) : null }; } catch {
+      return { error: 'loss: ΔY is a JSON list of the last output\'s shape' };
+    }
+  }
   let target = s.loss === 'sum' ? null : 0;
   if (raw) {
     try { target = JSON.parse(raw); } catch {
@@ -104,6 +120,11 @@ async function pictureOf(s) {
   const source = sourceOf(s);
   const size = Number(sizeOf(s));
   if (source === 'draw') return pad.matrix();
+  if (source === 'given') {
+    const given = givenPicture(s);
+    if (given.error) throw new Error(given.error);
+    return given.matrix;
+  }
   if (source === 'file') {
     if (!page.file) throw new Error('open, drop or paste a picture first');
     return fromFile(page.file, size, modeOf(s));
@@ -132,7 +153,7 @@ async function changed(what, typing = false) {
   if (what === 'look') { if (page.resp) draw(); return; }
   const errors = [];
   const size = Number(sizeOf(s));
-  if (!Number.isInteger(size) || size < 16 || size > 512) {
+  if (!fixedSize(sourceOf(s)) && (!Number.isInteger(size) || size < 16 || size > 512)) {
     errors.push({ field: 'size', msg: 'size: a whole number from 16 to 512' });
   }
   const chain = parseChain(s);
@@ -151,7 +172,8 @@ async function changed(what, typing = false) {
   exchange.hooks.endpoint = s.back ? '/api/pipeline/backward' : ENDPOINT;
   const body = { input: picture, stages: chain.stages, reads: true };
   if (s.back) {
-    body.loss = loss.loss;
+    if (loss.grad !== undefined) body.grad_output = loss.grad;
+    else body.loss = loss.loss;
     if (loss.lr !== null) body.learning_rate = loss.lr;
   }
   exchange.offer(body, typing);
@@ -163,8 +185,10 @@ function syncFields(what) {
   q('source').value = source;
   const size = q('size');
   if (document.activeElement !== size) size.value = sizeOf(s);
-  size.disabled = source === 'draw';
-  document.querySelectorAll('[data-pipe="mode"]').forEach((r) => { r.checked = r.value === modeOf(s); r.disabled = source === 'draw'; });
+  size.disabled = fixedSize(source);
+  if (source === 'given') size.value = '';
+  document.querySelectorAll('[data-pipe="mode"]').forEach((r) => { r.checked = r.value === modeOf(s); r.disabled = fixedSize(source); });
+  q('source').querySelector('option[value="given"]').hidden = !s.pic;
   document.querySelectorAll('[data-pipe="look"]').forEach((r) => { r.checked = r.value === s.look; });
   q('back').checked = s.back;
   q('loss').value = s.loss;
@@ -432,6 +456,9 @@ async function main() {
   const source = q('source');
   for (const im of page.images) source.append(new Option(`${im.title} (${im.kind}, ${im.licence})`, im.name));
   source.append(new Option('a digit you draw (28 × 28)', 'draw'));
+  const givenOption = new Option('the matrix this link carries', 'given');
+  givenOption.hidden = true;
+  source.append(givenOption);
   const fileOption = new Option('your picture', 'file');
   fileOption.hidden = true;
   source.append(fileOption);

@@ -128,6 +128,32 @@ Object.assign(BUILDERS, {
   },
 });
 
+/** The /pipeline page with this chain on this matrix, run backwards. */
+function pipelineLink(g, chain, extra, text) {
+  const parts = [`p=sobel-relu-pool`, `src=given`, `pic=${encodeURIComponent(JSON.stringify(g.input))}`,
+    `chain=${encodeURIComponent(JSON.stringify(chain))}`, 'back=1', 'look=diverging', ...extra];
+  return [{ view: '/pipeline', href: `/pipeline?${parts.join('&')}`, text }];
+}
+
+Object.assign(BUILDERS, {
+  async 'chain-factor'(ex, sol, g) {
+    const act = g.activation === 'leaky_relu' ? { op: 'leaky_relu', negative_slope: 0.1 } : { op: g.activation };
+    const [r, c] = g.cell;
+    return pipelineLink(g, [act, g.pooling], ['loss=given',
+      `target=${encodeURIComponent(JSON.stringify([g.grad_output]))}`, 'st=0', 'of=grad_input',
+      `k=${r * g.input[0].length + c}`], 'follow the chain rule (/pipeline, backwards)');
+  },
+  async 'kernel-tap-grad'(ex, sol, g) {
+    const [a, b] = g.tap;
+    const loss = [`loss=${g.loss.type}`];
+    if (g.loss.target !== undefined) loss.push(`target=${encodeURIComponent(JSON.stringify(g.loss.target))}`);
+    if (g.learning_rate !== undefined) loss.push(`lr=${g.learning_rate}`);
+    return pipelineLink(g, g.chain, [...loss, 'st=0', 'of=grad_kernel', `k=${a * g.kernel[0].length + b}`],
+      'see the tap\'s weight-sharing sum (/pipeline, backwards)');
+  },
+  async 'sgd-step'(ex, sol, g) { return BUILDERS['kernel-tap-grad'](ex, sol, g); },
+});
+
 /** The /network page with this stack on this input (its URL state: net empty, shape, layers). */
 function networkLink(g, text) {
   const query = `?net=&shape=${g.input_shape.join(',')}&layers=${encodeURIComponent(JSON.stringify(g.layers))}`;
