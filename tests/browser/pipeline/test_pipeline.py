@@ -384,3 +384,10 @@ def test_a_kernel_taps_gradient_sums_every_position(pipe: Page, server: str) -> 
     assert k0.grad is not None
     want = f"{k0.grad[0, 0, 0, 0].item():.6g}".replace("-", "−").replace("e+", "e")
     expect(formula).to_contain_text(f"= {want}")
+    link = pipe.locator('[data-pipe="links"] a')
+    expect(link).to_have_text("Step through ΔX and ΔW in /backward")
+    link.click()
+    pipe.wait_for_url("**/backward**")
+    pipe.wait_for_function(
+        "() => document.querySelector('[data-player=\"counter\"]').textContent.startsWith('Step')")
+    expect(pipe.locator("[data-status]")).not_to_contain_text("fix")

@@ -80,7 +80,7 @@ const detail = new Detail(q('detail'), {
     if (of !== 'forward') page.state.of = of;
     url.save(page.state);
   },
-  links: (k) => (page.state.back ? [] : stageLinks(k)),
+  links: (k) => (page.state.back ? backLinks(k) : stageLinks(k)),
 });
 const exchange = new Exchange({ endpoint: ENDPOINT,
   call: (body, signal) => (body.loss || body.grad_output !== undefined
@@ -388,7 +388,7 @@ function kernelOf(stage, channels) {
 const pairOf = (v, d) => (v === undefined ? [String(d), String(d)] : (Array.isArray(v) ? v.map(String) : [String(v), String(v)]));
 
 /** Links from stage k into the view that animates its operation, with its input. */
-function stageLinks(k) {
+function stageLinks(k, raw = false) {
   const stage = parseChain(page.state).stages?.[k];
   if (!stage) return [];
   const input = inputOfStage(k);
@@ -399,7 +399,8 @@ function stageLinks(k) {
   const note = cut ? ` (its input cut to the top-left 64 × 64 of ${shape[1]} × ${shape[2]})` : '';
   if (stage.op === 'conv2d') {
     const kernel = kernelOf(stage, shape[0]);
-    const k4 = Array.isArray(kernel[0][0][0]) ? kernel : [kernel];
+    const depth = (v) => (Array.isArray(v) ? 1 + depth(v[0]) : 0);
+    const k4 = { 2: [[kernel]], 3: [kernel], 4: kernel }[depth(kernel)];
     const s = { ...lab.defaults(), input: input.map(crop),
       kernel: k4.map((f) => f.map((ch) => ch.map((r) => r.map(cellText)))),
       stride: pairOf(stage.stride, 1), dilation: pairOf(stage.dilation, 1),
@@ -410,6 +411,7 @@ function stageLinks(k) {
     if (stage.bias !== undefined && stage.bias !== null) {
       s.bias = (Array.isArray(stage.bias) ? stage.bias : [stage.bias]).map(String);
     }
+    if (raw) return [{ query: lab.encode(s) }];
     return [{ href: where('/', lab.encode(s)), text: 'Step through it in the lab',
       title: `This convolution with its input${note}` }];
   }
@@ -423,6 +425,23 @@ function stageLinks(k) {
       title: `This pooling on the first map of its input${note}` }];
   }
   return [];
+}
+
+/** Backward: a convolution stage opens in /backward with its input, kernel and ΔY. */
+function backLinks(k) {
+  const stage = parseChain(page.state).stages?.[k];
+  const st = page.resp.stages[k];
+  if (!stage || stage.op !== 'conv2d') return [];
+  const [, h, w] = st.input_shape;
+  if (h > 64 || w > 64) return []; // /backward is for inputs a lecture steps through
+  const grad = st.grad_output.map((m) => m.map((r) => r.map(cellText)));
+  return [{ href: backwardPacked(k, grad), text: 'Step through ΔX and ΔW in /backward',
+    title: 'This convolution with its input and this ΔY = ∂L/∂(its output)' }];
+}
+
+function backwardPacked(k, grad) {
+  const [lab0] = stageLinks(k, true);
+  return where('/backward', `${lab0.query}&grad=${codecs.matrix3.enc(grad)}`);
 }
 
 // ---- start ---------------------------------------------------------------------------
