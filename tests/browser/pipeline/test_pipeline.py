@@ -304,6 +304,17 @@ def deep_chain(picture: np.ndarray, act: Activation) -> tuple[torch.Tensor, list
     return x.grad, outs
 
 
+def js_number(v: float) -> str:
+    """A number as the page writes it: 6 significant digits, or 4 in exponent form below
+    0.001 (JavaScript's toExponential, trailing zeros dropped)."""
+    if abs(v) < 1e-3 or abs(v) >= 1e6:
+        mantissa, exponent = f"{v:.3e}".split("e")
+        text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+    else:
+        text = f"{float(f'{v:.6g}')}".removesuffix(".0")
+    return text.replace("-", "−")
+
+
 def pattern(server: str, size: int) -> np.ndarray:
     import httpx
     return np.asarray(httpx.get(f"{server}/api/images/pattern", params={"size": size}
@@ -318,7 +329,7 @@ def test_the_backward_mode_fills_in_from_the_loss(pipe: Page, server: str) -> No
     expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
     grad, _ = deep_chain(pattern(server, 32), torch.sigmoid)
     info = pipe.locator(f"{STRIP.format(-1)} .pipe-strip-info")
-    lo, hi = (f"{round(v, 4):g}".replace("-", "−") for v in (grad.min().item(), grad.max().item()))
+    lo, hi = (js_number(v) for v in (grad.min().item(), grad.max().item()))
     expect(info).to_have_text(f"1 × 32 × 32, gradients {lo} to {hi}")
     expect(pipe.locator('[data-pipe="loss-line"]')).to_contain_text("L = Σ y")
     # The gradient's size per stage: each sigmoid shrinks it by at most 0.25.

@@ -8,7 +8,12 @@ import * as api from '../../core/api.js';
 
 const PAGE = 256;
 const SPEED_MS = 250;
-const fmt = (v) => String(Math.round(v * 1e6) / 1e6).replace('-', '−');
+const fmt = (v) => {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  const t = a < 1e-3 || a >= 1e6 ? v.toExponential(3).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(6)));
+  return t.replace('-', '−');
+};
 
 export function unravel(index, shape) {
   const at = [];

@@ -12,7 +12,12 @@ const OP_NAMES = { conv2d: 'convolution', conv_transpose2d: 'transposed convolut
   local_contrast_norm: 'local contrast norm', magnitude: 'magnitude √Σx²', flatten: 'flatten',
   linear: 'fully connected', dropout: 'dropout' };
 
-const fmt = (v) => String(Math.round(v * 10000) / 10000).replace('-', '−');
+const fmt = (v) => {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  const t = a < 1e-3 || a >= 1e6 ? v.toExponential(3).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(6)));
+  return t.replace('-', '−');
+};
 
 export class Strips {
   /**
