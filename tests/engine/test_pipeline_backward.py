@@ -22,7 +22,7 @@ torch.set_num_threads(1)
 OPS = ("conv2d", "max_pool2d", "avg_pool2d", "min_pool2d", "relu", "leaky_relu", "elu",
        "sigmoid", "tanh", "softplus", "abs", "batch_norm2d", "local_response_norm", "dropout",
        "magnitude", "flatten")
-CASES = 400
+CASES = 1000
 
 
 def leaf(v: Any) -> torch.Tensor:
