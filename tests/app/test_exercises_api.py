@@ -272,3 +272,24 @@ def test_the_id_pattern_keeps_types_and_export_apart(client: TestClient) -> None
     response = client.get("/api/exercises/nope.x")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["path", "exercise_id"]
+
+
+@pytest.mark.parametrize("kind", ["chain-factor", "kernel-tap-grad", "sgd-step"])
+@pytest.mark.parametrize("difficulty", [1, 2, 3])
+def test_chain_exercises_export_in_every_format(client: TestClient, kind: str,
+                                                difficulty: int) -> None:
+    params = {"type": kind, "difficulty": difficulty, "count": 3, "seed": 11, "answers": "true"}
+    keys = [client.get(f"/api/exercises/{kind}.{difficulty}.{seed}.v1/solution").json()["answer"]
+            for seed in (11, 12, 13)]
+    quiz = ET.fromstring(client.get("/api/exercises/export",
+                                    params={**params, "format": "moodle"}).content)
+    questions = [q for q in quiz if q.get("type") != "category"]
+    assert len(questions) == 3
+    for q, key in zip(questions, keys):
+        answer = q.find("answer")
+        assert answer is not None and float(answer.findtext("text") or "nan") == pytest.approx(
+            key, abs=1e-9)
+    gift = client.get("/api/exercises/export", params={**params, "format": "gift"}).text
+    assert gift.count("{#") == 3
+    md = client.get("/api/exercises/export", params={**params, "format": "markdown"}).text
+    assert "# Answers" in md and md.count(f"{kind}.{difficulty}.") >= 3
