@@ -23,12 +23,15 @@ from app.schemas.pipeline import (
 )
 from app.serialize import dumps, gc_paused, lists
 from engine import pipeline
+from engine.contrast import default_size
 from engine.errors import InputError
 from engine.params import as_matrix
 from engine.pipeline import backward as chain_backward
 from engine.pipeline import chainrule
+from engine.pipeline.plan import POOLS
 
 router = APIRouter(prefix="/api", tags=["pipeline"], route_class=JsonBodyRoute)
+_TERMS_PER_PAGE = 65_536
 
 
 def _check_stage(p: pipeline.PlannedStage) -> None:
@@ -77,8 +80,10 @@ def _page(trace: StageTrace) -> TracePage:
 
 def _products(p: pipeline.PlannedStage) -> int:
     """Numbers one step of the stage writes (a convolution's products)."""
-    if p.stage.op in ("conv2d", "conv_transpose2d", "linear"):
+    if p.stage.op in ("conv2d", "conv_transpose2d", "linear", *POOLS):
         return max(1, p.work // max(1, p.cells))
+    if p.stage.op == "local_contrast_norm":
+        return int(p.stage.args["size"] or default_size(p.stage.args["sigma"]))
     return 1
 
 
@@ -229,7 +234,9 @@ def _grad_body(sg: chain_backward.StageGrad, request: PipelineBackwardRequest,
             have = ", ".join(["grad_input", *sg.params])
             raise pipeline.Stage("", {}, ("trace",)).error(
                 "of", f"stage {trace.stage} ({run.op}) has {have}, not {trace.of}")
-        limit = trace_page_limit(trace.limit, 64)
+        # Steps are written in Python, a term at a time: a page walks at most this many.
+        limit = max(1, min(trace_page_limit(trace.limit, 64),
+                           _TERMS_PER_PAGE // chainrule.per_step(sg, trace.of)))
         if trace.start >= total:
             raise pipeline.Stage("", {}, ("trace",)).error(
                 "start", f"start {trace.start} is outside the {total} steps")

@@ -142,7 +142,8 @@ def _pool_steps(run: StageRun, start: int, stop: int) -> list[dict[str, Any]]:
     steps = []
     for j in range(stop - start):
         co, row, col = (int(v) for v in t.out[j])
-        vals = [float(v) for v, pad in zip(t.values[j], t.padding[j]) if not pad]
+        real = t.values[j][~t.padding[j]]
+        vals = [float(v) for v in real[:MAX_TERMS + 1]]  # what the formula writes out
         shown = ", ".join(num(v) for v in vals[:MAX_TERMS]) + (", …" if len(vals) > MAX_TERMS
                                                                else "")
         value = float(t.value[j])

@@ -22,10 +22,19 @@ def _at(shape: tuple[int, ...], index: int) -> list[int]:
     return [int(i) for i in np.unravel_index(index, shape)]
 
 
-def _pairs(source: np.ndarray, taps: np.ndarray, target: int) -> list[tuple[int, int]]:
-    """(output index, tap) pairs whose read lands on input index ``target``."""
-    hits = np.argwhere(source[taps] == target)
-    return [(int(o), int(t)) for o, t in hits]
+class _Inverse:
+    """Per input index, the (output index, tap) pairs whose read lands on it, for one
+    axis of an index map: built once for a page of steps (one pass over the table)."""
+
+    def __init__(self, source: np.ndarray, taps: np.ndarray) -> None:
+        read = source[taps]  # (outputs, taps): the input index each read lands on
+        order = np.argsort(read, axis=None, kind="stable")
+        flat = read.reshape(-1)[order]
+        self.order, self.flat, self.width = order, flat, taps.shape[1]
+
+    def __call__(self, target: int) -> list[tuple[int, int]]:
+        lo, hi = np.searchsorted(self.flat, [target, target + 1])
+        return [(int(k) // self.width, int(k) % self.width) for k in self.order[lo:hi]]
 
 
 def _terms_text(terms: list[dict[str, Any]], total: int) -> str:
@@ -34,61 +43,88 @@ def _terms_text(terms: list[dict[str, Any]], total: int) -> str:
     return (shown + more) if terms else "0 (no output reads this cell)"
 
 
-def _window_terms(sg: StageGrad, at: list[int]) -> list[dict[str, Any]]:
-    """Terms of a conv or pool input cell: every (output, tap) whose read lands on it."""
+def _window_terms(sg: StageGrad, at: list[int], inverse: tuple[_Inverse, _Inverse]
+                  ) -> tuple[list[dict[str, Any]], int]:
+    """Terms of a conv or pool input cell, every (output, tap) whose read lands on it: the
+    first MAX_TERMS of them (max and min pooling: of the windows it won), and how many."""
     run, r, g = sg.run, sg.run.result, sg.grad_output
     c, row, col = at
-    imap = r.index_map
-    rows, cols = _pairs(imap.row_source, imap.rows, row), _pairs(imap.col_source, imap.cols, col)
+    rows, cols = inverse[0](row), inverse[1](col)
     terms: list[dict[str, Any]] = []
     if run.op == "conv2d":
         c_out, per = r.kernel.shape[:2]
         group = c // per
         per_out = c_out // r.groups
+        count = per_out * len(rows) * len(cols)
         for co in range(group * per_out, (group + 1) * per_out):
             for oy, tr in rows:
                 for ox, tc in cols:
+                    if len(terms) == MAX_TERMS:
+                        return terms, count
                     w = float(r.kernel[co, c - group * per, tr, tc])
                     up = float(g[co, oy, ox])
                     terms.append({"from": [co, oy, ox], "upstream": up, "local": w,
                                   "product": up * w, "tap": [tr, tc]})
-        return terms
+        return terms, count
     w_in = run.input.shape[2]
+    count = 0
     for oy, tr in rows:
         for ox, tc in cols:
-            up = float(g[c, oy, ox])
             if r.mode == "avg":
                 local = 1.0 / float(r.divisors[oy, ox])
+            elif int(r.indices[c, oy, ox]) == row * w_in + col:
+                local = 1.0
             else:
-                local = 1.0 if int(r.indices[c, oy, ox]) == row * w_in + col else 0.0
-            terms.append({"from": [c, oy, ox], "upstream": up, "local": local,
-                          "product": up * local, "tap": [tr, tc]})
-    return terms
+                continue  # lost this window: ∂y/∂x is 0
+            count += 1
+            if len(terms) < MAX_TERMS:
+                up = float(g[c, oy, ox])
+                terms.append({"from": [c, oy, ox], "upstream": up, "local": local,
+                              "product": up * local, "tap": [tr, tc]})
+    return terms, count
+
+
+def per_step(sg: StageGrad, of: str) -> int:
+    """About how many terms one step of ``of`` walks: what a page of them may hold."""
+    run, r = sg.run, sg.run.result
+    if of != "grad_input":
+        return int(np.prod(run.output.shape[1:])) if run.op == "conv2d" else 1
+    if run.op == "conv2d":
+        return int(r.kernel.shape[0] // r.groups * r.kernel.shape[2] * r.kernel.shape[3])
+    if run.op in POOLS:
+        return int(np.prod(r.index_map.kernel_size))
+    if run.op == "linear":
+        return int(r.extra["weight"].shape[0])
+    return 1
 
 
 def input_steps(sg: StageGrad, start: int, stop: int) -> list[dict[str, Any]]:
     """∂L/∂x for input cells ``start`` to ``stop − 1`` of the stage (row-major)."""
     run, op = sg.run, sg.run.op
     steps = []
+    inverse = None
+    if op in ("conv2d", *POOLS):
+        imap = run.result.index_map
+        inverse = (_Inverse(imap.row_source, imap.rows), _Inverse(imap.col_source, imap.cols))
     for i in range(start, stop):
         at = _at(run.input.shape, i)
         value = float(sg.grad_input.flat[i])
         step: dict[str, Any] = {"index": i, "at": at, "grad": value}
         if op in ("conv2d", *POOLS):
-            terms = _window_terms(sg, at)
+            assert inverse is not None
+            terms, count = _window_terms(sg, at, inverse)
             if op in ("max_pool2d", "min_pool2d"):
-                windows = len(terms)
-                terms = [t for t in terms if t["local"]]
-                step["note"] = (f"{windows} window(s) hold this cell; it won in {len(terms)} "
+                windows = len(inverse[0](at[1])) * len(inverse[1](at[2]))
+                step["note"] = (f"{windows} window(s) hold this cell; it won in {count} "
                                 f"(∂y/∂x is 1 for the winner, 0 for the others)")
             elif op == "avg_pool2d":
                 step["note"] = "each window passes 1/(its divisor) of its gradient"
             else:
                 step["note"] = ("one term per (output, tap) that read this cell: weight "
                                 "sharing sums over every position")
-            step["terms"] = terms[:MAX_TERMS]
-            step["term_count"] = len(terms)
-            text = _terms_text(terms, len(terms))
+            step["terms"] = terms
+            step["term_count"] = count
+            text = _terms_text(terms, count)
             step["formula"] = f"∂L/∂x = Σ ∂L/∂y·∂y/∂x = {text} = {num(value)}"
             if op in ("max_pool2d", "min_pool2d") and not terms:
                 step["formula"] = f"∂L/∂x = 0: it won none of the {windows} window(s) it is in"
@@ -153,17 +189,18 @@ def param_steps(sg: StageGrad, name: str, start: int, stop: int) -> list[dict[st
         t = kernel_grad_trace(sg.extra["conv"], start=start, limit=stop - start)
         for j in range(stop - start):
             keep = ~t.padding[j] | (t.inputs[j] != 0)
-            ups, xs = t.grads[j][keep], t.inputs[j][keep]
-            terms = [{"from": [int(t.weight[j, 0]), int(r), int(c)], "upstream": float(u),
-                      "local": float(x), "product": float(u * x)}
-                     for (r, c), u, x in zip(t.window[j][keep], ups, xs)]
-            text = _terms_text(terms, len(terms))
+            count = int(keep.sum())
+            first = np.flatnonzero(keep)[:MAX_TERMS]
+            terms = [{"from": [int(t.weight[j, 0]), int(t.window[j, p, 0]), int(t.window[j, p, 1])],
+                      "upstream": float(t.grads[j, p]), "local": float(t.inputs[j, p]),
+                      "product": float(t.grads[j, p] * t.inputs[j, p])} for p in first]
+            text = _terms_text(terms, count)
             value = float(t.value[j])
             co, ci, kr, kc = (int(v) for v in t.weight[j])
             steps.append({"index": start + j, "at": [co, ci, kr, kc], "grad": value,
-                          "terms": terms[:MAX_TERMS], "term_count": len(terms),
+                          "terms": terms, "term_count": count,
                           "formula": f"∂L/∂w[{co + 1}, {ci + 1}, {kr + 1}, {kc + 1}] = Σ over the "
-                                     f"{len(terms)} positions ∂L/∂y·x = {text} = {num(value)}",
+                                     f"{count} positions ∂L/∂y·x = {text} = {num(value)}",
                           "note": "weight sharing: the one weight is used at every position, "
                                   "so its gradient sums them all"})
         return steps
