@@ -39,7 +39,7 @@ from app.routers import (
     stages,
     transposed,
 )
-from app.security import SecurityHeaders
+from app.security import SecurityHeaders, frame_ancestors
 from app.staticfiles import MemoryStaticFiles
 from app.workload import WorkloadMiddleware
 
@@ -186,5 +186,7 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(BodyLimit, max_bytes=LIMITS.max_body_bytes)
     app.add_middleware(HttpSemantics)  # HEAD wherever GET; Accept-Encoding's q-values
-    app.add_middleware(SecurityHeaders)  # outermost: refusals (413, CORS preflight) get them too
+    # Outermost: refusals (413, CORS preflight) get the headers too.
+    app.add_middleware(SecurityHeaders,
+                       ancestors=frame_ancestors(os.environ.get("CONVVIZ_FRAME_ANCESTORS")))
     return app

@@ -1,7 +1,12 @@
 """Security headers on every response, with a strict Content-Security-Policy.
 
 The policy allows only this origin: no inline script, no ``eval``, no third
-party, no framing (``frame-ancestors 'none'``). Two exceptions, each narrow:
+party, no framing (``frame-ancestors 'none'``, and ``X-Frame-Options: DENY``). A
+deployment that embeds the views in slides or a course page names the origins that may
+frame them in ``CONVVIZ_FRAME_ANCESTORS`` (space-separated, such as
+``https://moodle.example.edu http://localhost:8001``): those, and only those, become the
+policy's ``frame-ancestors``, and ``X-Frame-Options`` (which cannot name an origin) is
+dropped. Two exceptions to the rest, each narrow:
 
 - ``style-src 'unsafe-inline'``: Plotly inserts ``<style>`` elements and
   ``style`` attributes at run time (its modebar and hover labels), and so do
@@ -52,9 +57,30 @@ DOC_PAGES = frozenset({"/docs", "/redoc"})
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
-def policy(script_hashes: Iterable[str] = (), *, blob_workers: bool = False) -> str:
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\*\.[A-Za-z0-9.-]+$")
+
+
+def frame_ancestors(value: str | None) -> tuple[str, ...]:
+    """The origins ``CONVVIZ_FRAME_ANCESTORS`` names (none when unset or empty).
+
+    >>> frame_ancestors("https://a.example.edu  http://localhost:8001")
+    ('https://a.example.edu', 'http://localhost:8001')
+    """
+    origins = tuple((value or "").split())
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise ValueError(f"CONVVIZ_FRAME_ANCESTORS: {origin!r} is not an origin such as "
+                             f"https://moodle.example.edu or http://localhost:8001 (scheme, "
+                             f"host and port only, no path; '*' and 'none' are not allowed)")
+    return origins
+
+
+def policy(script_hashes: Iterable[str] = (), *, blob_workers: bool = False,
+           ancestors: tuple[str, ...] = ()) -> str:
     """The Content-Security-Policy header value, with extra script hashes if any."""
     directives = dict(POLICY)
+    if ancestors:
+        directives["frame-ancestors"] = " ".join(ancestors)
     hashes = " ".join(f"'sha256-{h}'" for h in script_hashes)
     if hashes:
         directives["script-src"] += " " + hashes
@@ -69,14 +95,18 @@ def inline_script_hashes(html: bytes) -> list[str]:
             for body in _INLINE_SCRIPT.findall(html)]
 
 
+# What the HTTP layer's own refusals (408, a JSON body, never framed) carry.
 DEFAULT_POLICY = policy()
 
 
 class SecurityHeaders:
-    """ASGI middleware: add the headers above to every HTTP response."""
+    """ASGI middleware: add the headers above to every HTTP response; ``ancestors``: the
+    origins that may frame the pages (none: no framing at all)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, ancestors: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.ancestors = ancestors
+        self.default_policy = policy(ancestors=ancestors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,7 +119,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                _add(headers, DEFAULT_POLICY)
+                self._add(headers, self.default_policy)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -114,15 +144,17 @@ class SecurityHeaders:
             body = b"".join(chunks)
             headers = MutableHeaders(scope=start)
             html = gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
-            _add(headers, policy(inline_script_hashes(html),
-                                 blob_workers=scope["path"] == "/redoc"))
+            self._add(headers, policy(inline_script_hashes(html), ancestors=self.ancestors,
+                                      blob_workers=scope["path"] == "/redoc"))
             await send(start)
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, buffering_send)
 
 
-def _add(headers: MutableHeaders, csp: str) -> None:
-    headers["content-security-policy"] = csp
-    for name, value in HEADERS.items():
-        headers[name] = value
+    def _add(self, headers: MutableHeaders, csp: str) -> None:
+        headers["content-security-policy"] = csp
+        for name, value in HEADERS.items():
+            if name == "x-frame-options" and self.ancestors:
+                continue  # it can only say DENY or SAMEORIGIN: the CSP names the origins
+            headers[name] = value

@@ -300,3 +300,25 @@ def test_static_files_come_from_memory_with_etag_gzip_and_head(client: TestClien
     assert post.status_code == 405 and post.json()["detail"][0]["type"] == "http_405"
     assert client.get("/static/js").status_code == 404
     assert client.get("/static/").status_code == 404
+
+
+def test_named_origins_may_frame_and_nothing_else_changes(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    monkeypatch.setenv("CONVVIZ_FRAME_ANCESTORS",
+                       "https://moodle.example.edu  http://localhost:8001")
+    client = TestClient(create_app())
+    for path in ("/", "/api/health", "/docs"):
+        response = client.get(path)
+        assert csp(response)["frame-ancestors"] == ["https://moodle.example.edu",
+                                                    "http://localhost:8001"]
+        assert "x-frame-options" not in response.headers
+        assert csp(response)["script-src"][0] == "'self'"
+
+
+@pytest.mark.parametrize("value", ["*", "'none'", "https://a.example/path", "javascript:x",
+                                   "moodle.example.edu"])
+def test_a_frame_ancestor_that_is_not_an_origin_stops_the_start(
+        monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("CONVVIZ_FRAME_ANCESTORS", value)
+    with pytest.raises(ValueError, match="CONVVIZ_FRAME_ANCESTORS"):
+        create_app()

@@ -3,6 +3,7 @@
 // placement.
 
 import { ownsKey } from './shortcuts.js';
+import { HIDEABLE, snippet } from './embed.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -49,6 +50,7 @@ export function bindChrome(opts) {
     setTimeout(() => { e.target.textContent = 'Copy link'; }, 1800);
   });
   $('.twin').addEventListener('toggle', () => showTwin(opts.endpoint, opts.body()));
+  bindEmbed(opts);
   // The JSON panel covers the stage: a click outside it closes it.
   document.addEventListener('click', (e) => {
     if ($('.twin').open && !e.target.closest('.twin')) $('.twin').open = false;
@@ -64,6 +66,42 @@ export function bindChrome(opts) {
         && !e.ctrlKey && !e.metaKey && !e.altKey) toggleEditors();
     if (e.key === 'Escape') opts.unpin();
     if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.metaKey && !e.altKey) togglePresent();
+  });
+}
+
+/** The Embed panel: the snippet of the current state, with the panels ticked hidden. */
+function bindEmbed(opts) {
+  const panel = $('.embed-panel');
+  if (!panel) return;
+  const q = (n) => panel.querySelector(`[data-embed="${n}"]`);
+  const present = Object.entries(HIDEABLE).filter(([, [sel]]) => document.querySelector(sel));
+  q('hide').replaceChildren(...present.map(([name, [, words]]) => {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = name;
+    box.addEventListener('change', () => fill());
+    label.append(box, ` hide ${words}`);
+    return label;
+  }));
+  const fill = () => {
+    const hide = [...q('hide').querySelectorAll('input:checked')].map((b) => b.value);
+    const link = opts.url.link(opts.getState());
+    const text = snippet(link, hide, `convviz: ${document.title.replace(/^convviz · /, '')}`);
+    q('snippet').value = text;
+    q('open').href = /src="([^"]+)"/.exec(text)[1].replace(/&amp;/g, '&');
+  };
+  panel.addEventListener('toggle', () => { if (panel.open) fill(); });
+  q('copy').addEventListener('click', async (e) => {
+    fill();
+    try { await navigator.clipboard.writeText(q('snippet').value); e.target.textContent = 'Snippet copied'; } catch {
+      q('snippet').select();
+      e.target.textContent = 'Press Ctrl+C to copy';
+    }
+    setTimeout(() => { e.target.textContent = 'Copy the snippet'; }, 1800);
+  });
+  document.addEventListener('click', (e) => {
+    if (panel.open && !e.target.closest('.embed-panel')) panel.open = false;
   });
 }
 

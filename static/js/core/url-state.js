@@ -12,6 +12,7 @@
 // MAX_LINK, Chromium's URL limit) stays in the draft, and the page says so.
 
 import { deflateSync, inflateSync, strFromU8, strToU8 } from '../vendor/fflate.js';
+import { applyEmbed, embedOf, embedQuery } from './embed.js';
 
 const LONG = 1800;
 export const MAX_LINK = 2_000_000;
@@ -47,6 +48,18 @@ export function unpack(hash) {
 function currentQuery() {
   return unpack(window.location.hash) ?? window.location.search;
 }
+
+// Embedding (core/embed.js): read once from the URL the page opened with (the query, or
+// the packed fragment's query), kept in every state written back, so an embedded view
+// stays embedded when it saves its state or reloads.
+const EMBED = typeof window === 'undefined' ? { embed: false, hide: [] } : (() => {
+  const packed = unpack(window.location.hash);
+  const flags = embedOf(window.location.search);
+  const inner = packed ? embedOf(packed) : { embed: false, hide: [] };
+  const found = { embed: flags.embed || inner.embed, hide: [...new Set([...flags.hide, ...inner.hide])] };
+  applyEmbed(found);
+  return found;
+})();
 
 /** What goes after the path for a query: itself when short, else packed after "#". */
 function locationOf(query) {
@@ -116,13 +129,15 @@ export class UrlState {
   /** A state with every parameter at its default. */
   defaults() { return Object.fromEntries(this.params.map((p) => [p.key, clone(p.def)])); }
 
-  /** Query string for a state; defaults are left out. */
-  encode(state) {
+  /** Query string for a state; defaults are left out (the page's embed flags kept). */
+  encode(state, { embed = true } = {}) {
     const parts = [];
     for (const p of this.params) {
       const value = p.codec.enc(state[p.key]);
       if (this.required.includes(p.url) || value !== p.codec.enc(p.def)) parts.push(`${p.url}=${value}`);
     }
+    const flags = embed ? embedQuery(EMBED) : '';
+    if (flags) parts.push(flags);
     return `?${parts.join('&')}`;
   }
 
@@ -178,9 +193,9 @@ export class UrlState {
     return query;
   }
 
-  /** A link that restores this state on this page. */
+  /** A link that restores this state on this page (not embedded). */
   link(state) {
-    const where = locationOf(this.encode(state));
+    const where = locationOf(this.encode(state, { embed: false }));
     const path = where.startsWith('?') ? window.location.pathname + where : where;
     return window.location.origin + path;
   }
