@@ -34,6 +34,8 @@ class Limits:
     # Every stage's output of POST /api/pipeline together (a 512×512 picture through
     # four stages of two maps each is 2,097,152).
     max_pipeline_cells: int = 2_097_152
+    # Numbers POST /api/code writes out as tensors in a snippet (a 256×256 input is 65,536).
+    max_code_numbers: int = 65_536
     max_trace_steps: int = 16_384
     max_trace_products: int = 1_048_576
     max_matrix_entries: int = 1_048_576

@@ -29,6 +29,7 @@ from app.negotiation import HttpSemantics
 from app.paths import STATIC
 from app.routers import (
     api,
+    code,
     exercises,
     images,
     matrix,
@@ -134,7 +135,8 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
 
 # In the order routes are matched: the busiest first (api's conv2d), the pages last.
 ROUTERS = (api.router, matrix.router, transposed.router, pool.router, network.router,
-           stages.router, pipeline.router, images.router, exercises.router, pages.router)
+           stages.router, pipeline.router, images.router, code.router, exercises.router,
+           pages.router)
 
 
 def create_app() -> FastAPI:

@@ -71,3 +71,6 @@ export const image = (name, size, mode) => call('GET',
 
 /** POST /api/pipeline/backward: the chain forward, then every stage's gradients. */
 export const pipelineBackward = (body, signal) => call('POST', '/api/pipeline/backward', body, signal);
+
+/** POST /api/code: the PyTorch and NumPy code behind a view's request. */
+export const code = (body) => call('POST', '/api/code', body);

@@ -4,6 +4,7 @@
 
 import { ownsKey } from './shortcuts.js';
 import { HIDEABLE, snippet } from './embed.js';
+import * as api from './api.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -51,6 +52,7 @@ export function bindChrome(opts) {
   });
   $('.twin').addEventListener('toggle', () => showTwin(opts.endpoint, opts.body()));
   bindEmbed(opts);
+  bindCode(opts);
   // The JSON panel covers the stage: a click outside it closes it.
   document.addEventListener('click', (e) => {
     if ($('.twin').open && !e.target.closest('.twin')) $('.twin').open = false;
@@ -66,6 +68,54 @@ export function bindChrome(opts) {
         && !e.ctrlKey && !e.metaKey && !e.altKey) toggleEditors();
     if (e.key === 'Escape') opts.unpin();
     if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.metaKey && !e.altKey) togglePresent();
+  });
+}
+
+// The Code panel's views (POST /api/code), and the part of each page's body they take.
+const CODE_VIEWS = {
+  '/api/conv2d': ['conv2d', (b) => b],
+  '/api/conv2d/matrix': ['conv2d', ({ symbolic, ...b }) => b],
+  '/api/conv2d/backward': ['conv2d/backward', (b) => b],
+  '/api/conv_transpose2d': ['conv_transpose2d', (b) => b],
+  '/api/pool2d': ['pool2d', (b) => b],
+  '/api/pipeline': ['pipeline', (b) => ({ input: b.input, stages: b.stages })],
+};
+
+/** The Code panel: the PyTorch and NumPy snippets of the current request. */
+function bindCode(opts) {
+  const panel = $('.code-panel');
+  if (!panel) return;
+  const view = CODE_VIEWS[opts.endpoint];
+  if (!view) { panel.hidden = true; return; }
+  const q = (n) => panel.querySelector(`[data-code="${n}"]`);
+  const fill = async () => {
+    const body = opts.body();
+    if (!body) return;
+    q('pytorch').textContent = 'Writing the code…';
+    try {
+      const answer = await api.code({ view: view[0], request: view[1](body) });
+      q('pytorch').textContent = answer.pytorch;
+      q('numpy').textContent = answer.numpy || '';
+      q('numpy').hidden = !answer.numpy;
+      panel.querySelector('[data-code-head="numpy"]').hidden = !answer.numpy;
+      panel.querySelector('[data-code-copy="numpy"]').hidden = !answer.numpy;
+    } catch (err) {
+      q('pytorch').textContent = `No code for this state: ${err.message}`;
+      q('numpy').textContent = '';
+    }
+  };
+  panel.addEventListener('toggle', () => { if (panel.open) fill(); });
+  for (const button of panel.querySelectorAll('[data-code-copy]')) {
+    button.addEventListener('click', async () => {
+      const text = q(button.dataset.codeCopy).textContent;
+      try { await navigator.clipboard.writeText(text); button.textContent = 'Copied'; } catch {
+        button.textContent = 'Select and copy the text above';
+      }
+      setTimeout(() => { button.textContent = `Copy the ${button.dataset.codeCopy === 'numpy' ? 'NumPy' : 'PyTorch'}`; }, 1800);
+    });
+  }
+  document.addEventListener('click', (e) => {
+    if (panel.open && !e.target.closest('.code-panel')) panel.open = false;
   });
 }
 
