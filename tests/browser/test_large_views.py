@@ -104,9 +104,13 @@ def test_transposed_at_20_by_20_is_no_wider_than_the_window(page: Page, server: 
 
 
 def hover_cell(page: Page, slot: str, r: int, c: int, rows: int, cols: int) -> None:
-    """Move the mouse over cell (r, c), 0-based, of the slot's first heatmap."""
+    """Move the mouse over cell (r, c), 0-based, of the slot's first heatmap (scrolled
+    into view first: the mouse only hovers what is on screen)."""
     drawn(page, slot)
-    area = page.locator(f"{slot} .heatmap .nsewdrag").first.bounding_box()
+    target = page.locator(f"{slot} .heatmap .nsewdrag").first
+    target.scroll_into_view_if_needed()
+    page.wait_for_timeout(100)  # the scroll's layout, before the box is read
+    area = target.bounding_box()
     assert area is not None
     page.mouse.move(area["x"] + area["width"] * (c + 0.5) / cols,
                     area["y"] + area["height"] * (r + 0.5) / rows)
