@@ -57,13 +57,18 @@ def _check_chain(planned: list[pipeline.PlannedStage], input_cells: int) -> None
     workload.charge(work=total_work, cells=total_cells + input_cells)
 
 
-def _plan(request: PipelineRequest) -> tuple[np.ndarray, list[pipeline.PlannedStage]]:
-    x = as_matrix(request.input, "input", ranks=(2, 3))
+def _plan_stages(value: Any, stages: Any) -> tuple[np.ndarray, list[pipeline.PlannedStage]]:
+    """The picture as (C, H, W) and every stage planned, each within the limits."""
+    x = as_matrix(value, "input", ranks=(2, 3))
     x3 = x[None] if x.ndim == 2 else x
     check_limit(("input",), "the input's cell count", int(x3.size), "max_input_cells")
     check_limit(("input",), "the number of input channels", x3.shape[0], "max_channels")
-    planned = pipeline.plan_pipeline(pipeline.input_shape(x), pipeline.parse_stages(
-        request.stages), _check_stage)
+    return x3, pipeline.plan_pipeline(pipeline.input_shape(x), pipeline.parse_stages(stages),
+                                      _check_stage)
+
+
+def _plan(request: PipelineRequest) -> tuple[np.ndarray, list[pipeline.PlannedStage]]:
+    x3, planned = _plan_stages(request.input, request.stages)
     _check_chain(planned, int(x3.size))
     trace = request.trace
     if isinstance(trace, StageTrace):
@@ -146,12 +151,7 @@ async def pipeline_endpoint(request: PipelineRequest) -> Response:
 
 def _backward_answer(request: PipelineBackwardRequest) -> bytes:
     workload.charge()
-    x = as_matrix(request.input, "input", ranks=(2, 3))
-    x3 = x[None] if x.ndim == 2 else x
-    check_limit(("input",), "the input's cell count", int(x3.size), "max_input_cells")
-    check_limit(("input",), "the number of input channels", x3.shape[0], "max_channels")
-    planned = pipeline.plan_pipeline(pipeline.input_shape(x), pipeline.parse_stages(
-        request.stages), _check_stage)
+    x3, planned = _plan_stages(request.input, request.stages)
     for p in planned:
         if p.stage.op in chain_backward.NO_BACKWARD:
             raise p.stage.error("op", f"the backward pass of {p.stage.op} is not built yet")

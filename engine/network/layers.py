@@ -109,6 +109,9 @@ def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda v: None if v is None else parse(v)
 
 
+# The argument kinds, for the pipeline's stages too (engine/pipeline/spec.py).
+whole, pair, real, flag, optional = _int, _pair, _real, _bool, _optional
+
 REQUIRED = object()
 POSITIVE, COUNT = _int(1), _int(1)
 SIZE, PAD = _pair(1), _pair(0)

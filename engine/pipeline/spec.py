@@ -13,40 +13,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.network.layers import LayerError, Path
+from engine.network.layers import LayerError, Path, flag, optional, pair, real, whole
 from engine.presets import KERNELS
 
 MAX_STAGES = 32
-MAX_ARG = 100_000
 
 Parser = Callable[[Any], Any]
 REQUIRED = object()
 NAMED_KERNELS = {k["id"]: k["kernel"] for k in KERNELS}
-
-
-def _whole(minimum: int, maximum: int = MAX_ARG) -> Parser:
-    def parse(v: Any) -> int:
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise ValueError(f"must be a whole number, got {v!r}"[:200])
-        if not minimum <= v <= maximum:
-            raise ValueError(f"must be from {minimum:,} to {maximum:,}, got {v:,}")
-        return v
-    return parse
-
-
-def _pair(minimum: int) -> Parser:
-    one = _whole(minimum)
-
-    def parse(v: Any) -> tuple[int, int]:
-        if isinstance(v, Sequence) and not isinstance(v, str):
-            if len(v) != 2:
-                raise ValueError(f"must be a whole number or [height, width], got {v!r}"[:200])
-            return one(v[0]), one(v[1])
-        n = one(v)
-        return n, n
-    return parse
 
 
 def _padding(v: Any) -> Any:
@@ -55,27 +29,7 @@ def _padding(v: Any) -> Any:
     if isinstance(v, str):
         raise ValueError(f'must be a whole number, [height, width], "same", "valid" or '
                          f'"full", got {v!r}'[:200])
-    return _pair(0)(v)
-
-
-def _flag(v: Any) -> bool:
-    if not isinstance(v, bool):
-        raise ValueError(f"must be true or false, got {v!r}"[:200])
-    return v
-
-
-def _real(minimum: float | None = None, maximum: float | None = None,
-          open_min: bool = False) -> Parser:
-    def parse(v: Any) -> float:
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or abs(v) > 1e300:
-            raise ValueError(f"must be a number, got {v!r}"[:200])
-        if minimum is not None and (v <= minimum if open_min else v < minimum):
-            raise ValueError(f"must be {'more than' if open_min else 'at least'} {minimum}, "
-                             f"got {v}")
-        if maximum is not None and v > maximum:
-            raise ValueError(f"must be at most {maximum}, got {v}")
-        return float(v)
-    return parse
+    return pair(0)(v)
 
 
 def _choice(*options: str) -> Parser:
@@ -84,10 +38,6 @@ def _choice(*options: str) -> Parser:
             raise ValueError(f"must be one of {', '.join(options)}, got {v!r}"[:200])
         return str(v)
     return parse
-
-
-def _optional(parse: Parser) -> Parser:
-    return lambda v: None if v is None else parse(v)
 
 
 def _values(v: Any) -> Any:
@@ -109,50 +59,50 @@ def _kernel(v: Any) -> Any:
     return _values(v)
 
 
-SIZE, PAD = _pair(1), _pair(0)
-CONV = {"kernel": (_kernel, REQUIRED), "bias": (_optional(_values), None),
+SIZE, PAD = pair(1), pair(0)
+CONV = {"kernel": (_kernel, REQUIRED), "bias": (optional(_values), None),
         "stride": (SIZE, 1), "padding": (_padding, 0), "dilation": (SIZE, 1),
-        "groups": (_whole(1), 1),
+        "groups": (whole(1), 1),
         "padding_mode": (_choice("zeros", "reflect", "replicate", "circular"), "zeros"),
-        "flip_kernel": (_flag, False)}
-TRANSPOSED = {"kernel": (_values, REQUIRED), "bias": (_optional(_values), None),
+        "flip_kernel": (flag, False)}
+TRANSPOSED = {"kernel": (_values, REQUIRED), "bias": (optional(_values), None),
               "stride": (SIZE, 1), "padding": (PAD, 0), "output_padding": (PAD, 0),
-              "dilation": (SIZE, 1), "groups": (_whole(1), 1)}
-POOL = {"kernel_size": (SIZE, REQUIRED), "stride": (_optional(SIZE), None),
-        "padding": (PAD, 0), "dilation": (SIZE, 1), "ceil_mode": (_flag, False)}
-AVG = {"kernel_size": (SIZE, REQUIRED), "stride": (_optional(SIZE), None),
-       "padding": (PAD, 0), "ceil_mode": (_flag, False), "count_include_pad": (_flag, True)}
+              "dilation": (SIZE, 1), "groups": (whole(1), 1)}
+POOL = {"kernel_size": (SIZE, REQUIRED), "stride": (optional(SIZE), None),
+        "padding": (PAD, 0), "dilation": (SIZE, 1), "ceil_mode": (flag, False)}
+AVG = {"kernel_size": (SIZE, REQUIRED), "stride": (optional(SIZE), None),
+       "padding": (PAD, 0), "ceil_mode": (flag, False), "count_include_pad": (flag, True)}
 
 # op → argument → (parser, default). Defaults are PyTorch's.
 ARGS: dict[str, dict[str, tuple[Parser, Any]]] = {
     "conv2d": CONV,
     "conv_transpose2d": TRANSPOSED,
     "max_pool2d": POOL, "min_pool2d": POOL, "avg_pool2d": AVG,
-    "max_unpool2d": {"kernel_size": (SIZE, REQUIRED), "stride": (_optional(SIZE), None),
-                     "padding": (PAD, 0), "output_size": (_optional(SIZE), None),
-                     "indices_from": (_optional(_whole(0, MAX_STAGES)), None)},
+    "max_unpool2d": {"kernel_size": (SIZE, REQUIRED), "stride": (optional(SIZE), None),
+                     "padding": (PAD, 0), "output_size": (optional(SIZE), None),
+                     "indices_from": (optional(whole(0, MAX_STAGES)), None)},
     "relu": {}, "sigmoid": {}, "tanh": {}, "abs": {},
-    "leaky_relu": {"negative_slope": (_real(), 0.01)},
-    "elu": {"alpha": (_real(), 1.0)},
-    "softplus": {"beta": (_real(0.0, open_min=True), 1.0), "threshold": (_real(), 20.0)},
-    "batch_norm2d": {"training": (_flag, True), "weight": (_optional(_values), None),
-                     "bias": (_optional(_values), None),
-                     "running_mean": (_optional(_values), None),
-                     "running_var": (_optional(_values), None),
-                     "momentum": (_real(0.0, 1.0), 0.1), "eps": (_real(0.0, open_min=True), 1e-5)},
-    "local_response_norm": {"size": (_whole(1, 1024), REQUIRED), "alpha": (_real(), 1e-4),
-                            "beta": (_real(), 0.75), "k": (_real(), 1.0)},
+    "leaky_relu": {"negative_slope": (real(), 0.01)},
+    "elu": {"alpha": (real(), 1.0)},
+    "softplus": {"beta": (real(0.0, open_min=True), 1.0), "threshold": (real(), 20.0)},
+    "batch_norm2d": {"training": (flag, True), "weight": (optional(_values), None),
+                     "bias": (optional(_values), None),
+                     "running_mean": (optional(_values), None),
+                     "running_var": (optional(_values), None),
+                     "momentum": (real(0.0, 1.0), 0.1), "eps": (real(0.0, open_min=True), 1e-5)},
+    "local_response_norm": {"size": (whole(1, 1024), REQUIRED), "alpha": (real(), 1e-4),
+                            "beta": (real(), 0.75), "k": (real(), 1.0)},
     "local_contrast_norm": {"mode": (_choice("subtractive", "brightness", "both"), "both"),
-                            "sigma": (_real(0.0, 100.0, open_min=True), 1.0),
-                            "size": (_optional(_whole(1, 63)), None),
+                            "sigma": (real(0.0, 100.0, open_min=True), 1.0),
+                            "size": (optional(whole(1, 63)), None),
                             "across": (_choice("sum", "mean"), "sum"),
-                            "kappa": (_real(), 2.0), "lambda": (_real(), 1e-4),
-                            "mu": (_real(), 0.75)},
-    "dropout": {"p": (_real(0.0, 1.0), 0.5), "training": (_flag, True),
-                "seed": (_whole(0, 2**32 - 1), 0)},
+                            "kappa": (real(), 2.0), "lambda": (real(), 1e-4),
+                            "mu": (real(), 0.75)},
+    "dropout": {"p": (real(0.0, 1.0), 0.5), "training": (flag, True),
+                "seed": (whole(0, 2**32 - 1), 0)},
     "magnitude": {},
     "flatten": {},
-    "linear": {"weight": (_values, REQUIRED), "bias": (_optional(_values), None)},
+    "linear": {"weight": (_values, REQUIRED), "bias": (optional(_values), None)},
 }
 ACTIVATIONS = frozenset({"relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "abs"})
 
