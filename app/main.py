@@ -37,6 +37,7 @@ from app.routers import (
     pages,
     pipeline,
     pool,
+    signal,
     stages,
     transposed,
 )
@@ -135,8 +136,8 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
 
 # In the order routes are matched: the busiest first (api's conv2d), the pages last.
 ROUTERS = (api.router, matrix.router, transposed.router, pool.router, network.router,
-           stages.router, pipeline.router, images.router, code.router, exercises.router,
-           pages.router)
+           signal.router, stages.router, pipeline.router, images.router, code.router,
+           exercises.router, pages.router)
 
 
 def create_app() -> FastAPI:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 from app.limits import LIMITS
 
 # Tags that only route a union; the error handler drops them from `loc`.
-UNION_TAGS = frozenset({"number", "list", "string", "object", "bool", "2-D", "3-D", "4-D"})
+UNION_TAGS = frozenset({"number", "list", "string", "object", "bool", "1-D", "2-D", "3-D", "4-D"})
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
@@ -60,7 +60,7 @@ def cells(item: Any) -> Any:
 
 def _matrix_of_rank(*ranks: int) -> Any:
     row = cells(Number)
-    nested: dict[int, Any] = {2: cells(row), 3: cells(cells(row)),
+    nested: dict[int, Any] = {1: row, 2: cells(row), 3: cells(cells(row)),
                               4: cells(cells(cells(row)))}
     names = " or ".join(f"{r}-D" for r in ranks)
     members = tuple(Annotated[nested[r], Tag(f"{r}-D")] for r in ranks)
@@ -75,6 +75,8 @@ InputMatrix = _matrix_of_rank(2, 3)
 KernelMatrix = _matrix_of_rank(2, 3, 4)
 Matrix2D = _matrix_of_rank(2)
 transposed_kernel = _matrix_of_rank(2, 4)
+Signal = _matrix_of_rank(1, 2)
+SignalKernel = _matrix_of_rank(1, 2, 3)
 
 
 def _shape_union(error: str, **members: Any) -> Any:
