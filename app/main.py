@@ -60,8 +60,13 @@ Convolution arithmetic, step by step: a NumPy engine that computes 2-D convoluti
 (stride, padding, dilation, channels, groups, bias, true convolution or
 cross-correlation), transposed convolution, max/average/min pooling and
 max-unpooling, convolution as a matrix (the sparse C, im2col) and the backward pass,
-and explains every output cell and every output size. Seeded exercises with answer
-keys, grading and worksheet exports (JSON, Markdown, Moodle XML, GIFT).
+1-D convolution of signals (causal padding too), whole networks (shapes, parameters,
+MACs, receptive fields), and pictures through a chain of stages (activations, batch and
+local response normalisation, deck 003's contrast normalisation, pooling, dropout, linear)
+forward and backward with every chain-rule step; and explains every output cell and
+every output size. Sample pictures, the PyTorch and NumPy code behind a request, and
+seeded exercises with answer keys, grading and worksheet exports (JSON, Markdown, Moodle
+XML, GIFT).
 
 Parameter names follow `torch.nn.functional`; `kernel` is PyTorch's `weight`.
 Indices in JSON are 0-based. Errors share one shape: `{"detail": [{"loc", "msg",
