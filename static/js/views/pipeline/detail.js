@@ -5,15 +5,10 @@
 // current cell is framed on its map and what it reads, or feeds, on the maps beside.
 
 import * as api from '../../core/api.js';
+import { significant as fmt } from './maps.js';
 
 const PAGE = 256;
 const SPEED_MS = 250;
-const fmt = (v) => {
-  if (v === 0 || !Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  const t = a < 1e-3 || a >= 1e6 ? v.toExponential(3).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(6)));
-  return t.replace('-', '−');
-};
 
 export function unravel(index, shape) {
   const at = [];

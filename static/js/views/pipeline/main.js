@@ -261,8 +261,6 @@ function draw() {
   else detail.hide();
 }
 
-const fmt = (v) => String(Math.round(v * 1e4) / 1e4).replace('-', '−');
-
 function drawGrads(resp) {
   const names = resp.stages.map((st, i) => `${i + 1} ${st.op}`);
   const last = resp.stages[resp.stages.length - 1];

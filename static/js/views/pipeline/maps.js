@@ -23,6 +23,14 @@ const LUT = (() => {
 const fmt = (v) => (Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.01)
   ? v.toExponential(2) : String(Math.round(v * 1000) / 1000)).replace('-', '−');
 
+/** A value to 6 significant digits, or 4 in exponent form below 0.001 (gradients). */
+export function significant(v) {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  const t = a < 1e-3 || a >= 1e6 ? v.toExponential(3).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(6)));
+  return t.replace('-', '−');
+}
+
 /** The (rows, cols) a stage's output is drawn as: maps as they are, a vector of F
  * features folded row by row into ⌈√F⌉ columns. */
 export function layoutOf(shape) {

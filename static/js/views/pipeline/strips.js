@@ -1,7 +1,8 @@
 // The picture and one strip per stage: every map of every stage on a canvas, its scale
 // named under it; hovering a cell outlines what it depends on in every strip before it.
 
-import { cellAt, flatMaps, frameCells, isPicture, layoutOf, mapElement, outline, paint, paintRgb } from './maps.js';
+import { cellAt, flatMaps, frameCells, isPicture, layoutOf, mapElement, outline, paint, paintRgb,
+  significant as fmt } from './maps.js';
 import { countOf, dependsOn } from './depends.js';
 
 const MAX_MAPS = 16; // maps drawn per stage; the rest are named
@@ -12,12 +13,6 @@ const OP_NAMES = { conv2d: 'convolution', conv_transpose2d: 'transposed convolut
   local_contrast_norm: 'local contrast norm', magnitude: 'magnitude √Σx²', flatten: 'flatten',
   linear: 'fully connected', dropout: 'dropout' };
 
-const fmt = (v) => {
-  if (v === 0 || !Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  const t = a < 1e-3 || a >= 1e6 ? v.toExponential(3).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(6)));
-  return t.replace('-', '−');
-};
 
 export class Strips {
   /**
