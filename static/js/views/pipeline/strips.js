@@ -175,7 +175,7 @@ export class Strips {
     const pos = at.length === 3 ? `map ${at[0] + 1}, row ${at[1] + 1}, column ${at[2] + 1}`
       : `feature ${at[0] + 1}`;
     const where = k < 0 ? 'the picture' : `stage ${k + 1}`;
-    let text = `${where}, ${pos} (counting from 1): ${this.back ? '∂L/∂ = ' : ''}${fmt(this.valueAt(k, at))}`;
+    let text = `${where}, ${pos} (counting from 1): ${this.back ? '∂L/∂(this cell) = ' : ''}${fmt(this.valueAt(k, at))}`;
     this.drawOn(L, at.length === 3 ? at[0] : 0, null, null, at.length === 3 ? [at[1], at[2]]
       : [Math.floor(at[0] / L.lay.cols), at[0] % L.lay.cols]);
     if (k >= 0) {
