@@ -6,6 +6,8 @@ the worked steps are its substituted formulas and explanations.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from engine.errors import InputError
@@ -23,8 +25,8 @@ def pair_text(pair: tuple[int, int]) -> str:
     return f"{pair[0]} (height), {pair[1]} (width)"
 
 
-def size_text(pair: tuple[int, int]) -> str:
-    return f"{pair[0]} × {pair[1]}"
+def size_text(sizes: Sequence[int]) -> str:
+    return " × ".join(str(size) for size in sizes)
 
 
 def _pair(rng: np.random.Generator, low: int, high: int, same: bool) -> tuple[int, int]:

@@ -130,19 +130,33 @@ def test_exercises_are_the_same_in_another_process() -> None:
 # its `text`) are prose: they may be made clearer, as long as they ask the same question.
 # The texts moved to counting from 1 with every hash unchanged: the same exercises. One
 # hash per type (the first 16 hex digits), so that a new type adds a pin and changes none.
+# Floats are hashed to 10 significant digits (the four types with non-integer keys were
+# re-pinned when that rounding came in, on unchanged generators).
 FINGERPRINTS = {
     "backward-dw": "ad63e5488e52ea7e", "backward-dx": "a92bf2ea8c3b78cc",
-    "chain-factor": "a1d23d12cc50d9de", "kernel-tap-grad": "f223f2957c6d64b1",
-    "sgd-step": "faf58ecc71b87f23",
+    "chain-factor": "e9aad602accb086f", "kernel-tap-grad": "166c8f1905e7297c",
+    "sgd-step": "ce654422e3b26803",
     "c-row": "788a67e57043accc", "conv-cell": "93a7a054fefb6b79",
     "conv-output": "6be2d3957bd40b43", "conv-size": "3bac0d7ad628cc5c",
     "im2col-row": "752584432d5f70dc", "layer-cost": "b5ac4d0903c5c90b",
-    "network-shape": "5cc9fd0c81ae5e94", "pool-output": "00eb1f62e1ef065b",
+    "network-shape": "5cc9fd0c81ae5e94", "pool-output": "558725b125854c4f",
     "pool-size": "158abafb96110204", "receptive-field": "e2f492cc76207e7e",
     "same-padding": "ad0c9d9fdb7c9622", "transposed-output": "18a02a2956028471",
     "transposed-size": "6c6270f66bf8418b", "true-conv": "beee6ae8be5d5781",
     "unpool-output": "1f8d764fca9faf2b",
 }
+
+
+def _stable(value: object) -> object:
+    """``value`` with every float to 10 significant digits: a key computed through libm
+    and BLAS differs in its last bits from one CPU to another, the exercise does not."""
+    if isinstance(value, float):
+        return float(f"{value:.10g}")
+    if isinstance(value, list | tuple):
+        return [_stable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items()}
+    return value
 
 
 @pytest.mark.parametrize("kind", sorted(TYPES))
@@ -156,7 +170,7 @@ def test_ids_keep_their_exercises_from_release_to_release(kind: str) -> None:
             givens = [{k: v for k, v in g.items() if k != "text"} for g in q["givens"]]
             drawn = [q["id"], givens, q["answer_kind"], q["answer_shape"],
                      q["tolerance"], key["answer"], key["answer_text"]]
-            digest.update(json.dumps(drawn, sort_keys=True).encode())
+            digest.update(json.dumps(_stable(drawn), sort_keys=True).encode())
     assert digest.hexdigest()[:16] == FINGERPRINTS[kind]
 
 
