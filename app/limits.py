@@ -7,6 +7,7 @@ read, matrix sizes and costs right after parsing, from the planned geometry.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields
 
@@ -82,21 +83,19 @@ def check_limit(loc: tuple[str | int, ...], what: str, value: int, name: str) ->
 
 
 def check_conv2d(plan: Conv2dPlan) -> None:
-    """Refuse a planned convolution whose cost is over the limits."""
-    c, h, w = plan.input.shape
-    _check("input", "the input's cell count", c * h * w, LIMITS.max_input_cells,
+    """Refuse a planned convolution (on any number of axes) whose cost is over the limits."""
+    c = int(plan.input.shape[0])
+    _check("input", "the input's cell count", int(plan.input.size), LIMITS.max_input_cells,
            "max_input_cells")
     _check("input", "the number of input channels", c, LIMITS.max_channels, "max_channels")
     _check("kernel", "the kernel's cell count", plan.kernel.size, LIMITS.max_kernel_cells,
            "max_kernel_cells")
     _check("kernel", "the number of filters", plan.kernel.shape[0], LIMITS.max_filters,
            "max_filters")
-    ph, pw = plan.padded_size
-    _check("padding", "the padded input's cell count", c * ph * pw, LIMITS.max_padded_cells,
-           "max_padded_cells")
-    ho, wo = plan.output_size
-    _check("input", "the output's cell count", plan.kernel.shape[0] * ho * wo,
-           LIMITS.max_output_cells, "max_output_cells")
+    _check("padding", "the padded input's cell count", c * math.prod(plan.padded_size),
+           LIMITS.max_padded_cells, "max_padded_cells")
+    _check("input", "the output's cell count", plan.n_steps, LIMITS.max_output_cells,
+           "max_output_cells")
     _check("kernel", "the multiply-add count", plan.multiply_adds, LIMITS.max_multiply_adds,
            "max_multiply_adds")
     _check("input", "the im2col matrix's cell count", plan.im2col_size,
@@ -107,10 +106,8 @@ def check_conv2d(plan: Conv2dPlan) -> None:
 def conv2d_cells(plan: Conv2dPlan) -> int:
     """Numbers a convolution's response holds besides its trace: input, padded input,
     output, kernel."""
-    c, h, w = plan.input.shape
-    ph, pw = plan.padded_size
-    ho, wo = plan.output_size
-    return int(c * h * w + c * ph * pw + plan.kernel.shape[0] * ho * wo + plan.kernel.size)
+    return int(plan.input.size + plan.input.shape[0] * math.prod(plan.padded_size)
+               + plan.n_steps + plan.kernel.size)
 
 
 def trace_page_limit(requested: int, products_per_step: int) -> int:

@@ -40,6 +40,7 @@ from app.routers import (
     signal,
     stages,
     transposed,
+    volume,
 )
 from app.security import SecurityHeaders, frame_ancestors
 from app.staticfiles import MemoryStaticFiles
@@ -141,7 +142,7 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
 
 # In the order routes are matched: the busiest first (api's conv2d), the pages last.
 ROUTERS = (api.router, matrix.router, transposed.router, pool.router, network.router,
-           signal.router, stages.router, pipeline.router, images.router, code.router,
+           signal.router, volume.router, stages.router, pipeline.router, images.router, code.router,
            exercises.router, pages.router)
 
 

@@ -44,7 +44,7 @@ def conv_exact(result: Conv2dResult) -> bool:
 
 def conv_result(result: Conv2dResult, as_int: bool) -> dict[str, Any]:
     output = result.output
-    if result.input_rank == 2 and output.shape[0] == 1:
+    if result.input_rank == result.index_map.ndim and output.shape[0] == 1:
         output = output[0]
     imap = result.index_map
     return {

@@ -146,7 +146,7 @@ def conv_axis(axis: str, *, input_size: int, kernel_size: int, stride: int,
         rounding += f" (remainder {remainder} dropped)"
     relationship = _conv_relationship(kernel_size, stride, padding, dilation)
     unvisited = _unvisited(padded, output_size, kernel_size, stride, dilation)
-    rows = {"height": "rows", "length": "samples"}.get(axis, "columns")
+    rows = {"height": "rows", "length": "samples", "depth": "slices"}.get(axis, "columns")
     text = (
         f"The {axis} of the output is {output_size}: a window spanning {k_eff} of the "
         f"{padded} padded {rows}, moved {stride} at a time, fits {times(output_size)}."

@@ -61,9 +61,41 @@ def _ragged_reason(value: Any, path: str = "") -> str:
     return "must be numbers"
 
 
-def resolve_padding(padding: PaddingSpec, *, kernel_size: Pair, dilation: Pair,
-                    stride: Pair) -> tuple[Pair, Pair]:
-    """``((top, bottom), (left, right))`` from an int, a pair or a keyword.
+AXES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+"""The names of the spatial axes of a signal, a picture and a volume."""
+
+
+def as_sizes(value: Any, field: str, *, ndim: int, minimum: int) -> tuple[int, ...]:
+    """One whole number per spatial axis, from an int or a list of ``ndim``.
+
+    >>> as_sizes(2, "stride", ndim=3, minimum=1)
+    (2, 2, 2)
+    >>> as_sizes([1, 2, 3], "dilation", ndim=3, minimum=1)
+    (1, 2, 3)
+    """
+    if ndim == 2:
+        return as_pair(value, field, minimum=minimum)
+    names = AXES[ndim]
+    shape = "[" + ", ".join(names) + "]"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        sizes = (int(value),) * ndim
+    else:
+        items = list(value) if isinstance(value, (Sequence, np.ndarray)) and not isinstance(
+            value, str) else []
+        if len(items) != ndim or not all(
+                isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in items):
+            raise InputError(field, f"must be an integer or {shape}, got {value!r}"[:200])
+        sizes = tuple(int(v) for v in items)
+    for axis, v in zip(names, sizes):
+        if v < minimum:
+            raise InputError(field, f"{axis} must be at least {minimum}, got {v}")
+    return sizes
+
+
+def resolve_padding(padding: PaddingSpec, *, kernel_size: Sequence[int],
+                    dilation: Sequence[int], stride: Sequence[int]) -> tuple[Pair, ...]:
+    """``(before, after)`` per axis, e.g. ``((top, bottom), (left, right))``, from an int,
+    one int per axis, one (before, after) per axis, or a keyword.
 
     "valid" is no padding; "same" keeps the size at stride 1 (PyTorch puts the
     odd cell of an even kernel at the bottom/right); "full" pads
@@ -71,36 +103,38 @@ def resolve_padding(padding: PaddingSpec, *, kernel_size: Pair, dilation: Pair,
 
     >>> resolve_padding("same", kernel_size=(4, 3), dilation=(1, 1), stride=(1, 1))
     ((1, 2), (1, 1))
+    >>> resolve_padding([1, 0, 2], kernel_size=(3, 3, 3), dilation=(1, 1, 1), stride=(1, 1, 1))
+    ((1, 1), (0, 0), (2, 2))
     """
+    ndim = len(kernel_size)
+    names = AXES[ndim]
     if isinstance(padding, str):
         spans = [(k - 1) * d for k, d in zip(kernel_size, dilation)]
         if padding == "valid":
-            return ((0, 0), (0, 0))
+            return tuple((0, 0) for _ in spans)
         if padding == "full":
-            return ((spans[0], spans[0]), (spans[1], spans[1]))
+            return tuple((span, span) for span in spans)
         if padding == "same":
-            if stride != (1, 1):
+            if any(s != 1 for s in stride):
                 raise InputError("padding", f'"same" needs stride 1, got stride {list(stride)}')
-            (a, b) = (spans[0] // 2, spans[1] // 2)
-            return ((a, spans[0] - a), (b, spans[1] - b))
-        raise InputError("padding", f'must be an integer, [height, width], "valid", "same" '
-                         f'or "full", got "{padding}"')
-    if isinstance(padding, Sequence) and len(padding) == 2 and all(
+            return tuple((span // 2, span - span // 2) for span in spans)
+        raise InputError("padding", f'must be an integer, [{", ".join(names)}], "valid", '
+                         f'"same" or "full", got "{padding}"'[:200])
+    if isinstance(padding, Sequence) and len(padding) == ndim and all(
             isinstance(p, Sequence) for p in padding):
-        # ((top, bottom), (left, right)): the engine's own views use uneven padding.
-        top, bottom = as_pair(padding[0], "padding", minimum=0)  # type: ignore[arg-type]
-        left, right = as_pair(padding[1], "padding", minimum=0)  # type: ignore[arg-type]
-        return ((top, bottom), (left, right))
-    ph, pw = as_pair(padding, "padding", minimum=0)  # type: ignore[arg-type]
-    return ((ph, ph), (pw, pw))
+        # One (before, after) per axis: the engine's own views use uneven padding.
+        return tuple(as_pair(p, "padding", minimum=0)  # type: ignore[arg-type]
+                     for p in padding)
+    return tuple((p, p) for p in as_sizes(padding, "padding", ndim=ndim, minimum=0))
 
 
-def check_padding_mode(mode: str, padding: tuple[Pair, Pair], input_size: Pair) -> PaddingMode:
+def check_padding_mode(mode: str, padding: Sequence[Pair], input_size: Sequence[int]
+                       ) -> PaddingMode:
     """Reflect needs padding smaller than the input; circular at most the input."""
     if mode not in PADDING_MODES:
         raise InputError("padding_mode", f"must be one of {', '.join(PADDING_MODES)}, "
                          f"got {mode!r}")
-    for axis, (before, after), size in zip(("height", "width"), padding, input_size):
+    for axis, (before, after), size in zip(AXES[len(input_size)], padding, input_size):
         most = max(before, after)
         if mode == "reflect" and most >= size:
             raise InputError("padding", f"reflect padding {most} must be smaller than the "
@@ -118,13 +152,23 @@ def as_kernel4d(kernel: NDArray[np.float64], in_channels: int, groups: int
     A 2-D kernel is one filter over one channel; a 3-D kernel is one filter
     over all (C_in/groups) channels.
     """
+    return as_kernel(kernel, in_channels, groups, ndim=2)
+
+
+def as_kernel(kernel: NDArray[np.float64], in_channels: int, groups: int, *, ndim: int
+              ) -> NDArray[np.float64]:
+    """Kernel as (C_out, C_in/groups, *kernel size) for ``ndim`` spatial axes.
+
+    A kernel of rank ``ndim`` is one filter over one channel; of rank ``ndim + 1``
+    one filter over all (C_in/groups) channels.
+    """
     if groups < 1:
         raise InputError("groups", f"must be at least 1, got {groups}")
     if in_channels % groups:
         raise InputError("groups", f"{groups} does not divide the {in_channels} input channels")
-    if kernel.ndim == 2:
+    if kernel.ndim == ndim:
         kernel = kernel[None, None]
-    elif kernel.ndim == 3:
+    elif kernel.ndim == ndim + 1:
         kernel = kernel[None]
     per_group = in_channels // groups
     if kernel.shape[1] != per_group:

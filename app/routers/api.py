@@ -18,9 +18,9 @@ from app.serialize import dumps, gc_paused, json_response
 from engine import InputError, conv_axis, pool_axis, transposed_axis
 from engine.conv import Conv2dPlan, plan_conv2d, run_conv2d, run_conv2d_traced
 from engine.geometry import AxisArithmetic
-from engine.params import resolve_padding
+from engine.params import AXES, as_sizes, resolve_padding
 from engine.presets import EXAMPLES, KERNELS
-from engine.primitives import as_pair
+from engine.signal import padding_1d
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=JsonBodyRoute)
 # Routes are matched in the order declared, twice per request (FastAPI selects the
@@ -93,7 +93,8 @@ def _conv2d_body(plan: Conv2dPlan, trace: bool | TracePage) -> bytes:
 @router.post("/shape", response_model=ShapeResponse, responses=ERROR_RESPONSES,
              summary="Output-size arithmetic, explained")
 async def shape(request: ShapeRequest) -> Response:
-    """The output size of `conv2d`, `conv_transpose2d` or `pool2d` for the given sizes and
+    """The output size of `conv2d`, `conv_transpose2d` or `pool2d` (or their 1-D forms
+    `conv1d`, `conv_transpose1d`, `pool1d`, or `conv3d`) for the given sizes and
     parameters, per axis with the formula (Dumoulin & Visin's Relationship, and the
     lecture decks' notation), the numbers substituted and what the floor dropped."""
     try:
@@ -113,37 +114,48 @@ async def shape(request: ShapeRequest) -> Response:
 _SIZE_FIELDS = {"kernel": "kernel_size", "input": "input_size"}
 
 
+# Spatial axes of each operation /api/shape answers for.
+_SHAPE_AXES = {"conv1d": 1, "conv_transpose1d": 1, "pool1d": 1, "conv2d": 2,
+               "conv_transpose2d": 2, "pool2d": 2, "conv3d": 3}
+
+
 def _shape_arithmetic(request: ShapeRequest) -> tuple[AxisArithmetic, ...]:
-    size = as_pair(request.input_size, "input_size", minimum=1)
-    kernel = as_pair(request.kernel_size, "kernel_size", minimum=1)
-    default_stride = request.kernel_size if request.op == "pool2d" else 1
-    stride = as_pair(request.stride if request.stride is not None else default_stride,
-                     "stride", minimum=1)
-    dilation = as_pair(request.dilation, "dilation", minimum=1)
-    axes = ("height", "width")
-    if request.op == "conv2d":
-        pads = resolve_padding(request.padding, kernel_size=kernel, dilation=dilation,
-                               stride=stride)
-        arithmetic = tuple(conv_axis(axes[i], input_size=size[i], kernel_size=kernel[i],
-                                     stride=stride[i], padding=pads[i], dilation=dilation[i])
-                           for i in range(2))
-    else:
-        if isinstance(request.padding, str):
-            raise InputError("padding", f'"{request.padding}" applies to conv2d only; give '
-                             f"an integer or [height, width]")
-        pad = as_pair(request.padding, "padding", minimum=0)
-        if request.op == "conv_transpose2d":
-            extra = as_pair(request.output_padding, "output_padding", minimum=0)
-            arithmetic = tuple(transposed_axis(
-                axes[i], input_size=size[i], kernel_size=kernel[i], stride=stride[i],
-                padding=pad[i], dilation=dilation[i], output_padding=extra[i])
-                for i in range(2))
+    ndim = _SHAPE_AXES[request.op]
+    axes = AXES[ndim]
+    size = as_sizes(request.input_size, "input_size", ndim=ndim, minimum=1)
+    kernel = as_sizes(request.kernel_size, "kernel_size", ndim=ndim, minimum=1)
+    pooling = request.op.startswith("pool")
+    default_stride = request.kernel_size if pooling else 1
+    stride = as_sizes(request.stride if request.stride is not None else default_stride,
+                      "stride", ndim=ndim, minimum=1)
+    dilation = as_sizes(request.dilation, "dilation", ndim=ndim, minimum=1)
+    if request.op in ("conv1d", "conv2d", "conv3d"):
+        if request.op == "conv1d":
+            pads: tuple[tuple[int, int], ...] = (padding_1d(
+                request.padding, kernel[0], dilation[0], stride[0]),)
+        elif request.padding == "causal":
+            raise InputError("padding", '"causal" applies to conv1d only')
         else:
-            arithmetic = tuple(pool_axis(
-                axes[i], input_size=size[i], kernel_size=kernel[i], stride=stride[i],
-                padding=pad[i], dilation=dilation[i], ceil_mode=request.ceil_mode)
-                for i in range(2))
-    return arithmetic
+            pads = resolve_padding(request.padding, kernel_size=kernel, dilation=dilation,
+                                   stride=stride)
+        return tuple(conv_axis(axes[i], input_size=size[i], kernel_size=kernel[i],
+                               stride=stride[i], padding=pads[i], dilation=dilation[i],
+                               op=request.op if ndim != 2 else "conv2d")
+                     for i in range(ndim))
+    if isinstance(request.padding, str):
+        raise InputError("padding", f'"{request.padding}" applies to conv1d, conv3d and conv2d '
+                         f"only; give an integer or one per axis ({', '.join(axes)})")
+    pad = as_sizes(request.padding, "padding", ndim=ndim, minimum=0)
+    if request.op.startswith("conv_transpose"):
+        extra = as_sizes(request.output_padding, "output_padding", ndim=ndim, minimum=0)
+        return tuple(transposed_axis(
+            axes[i], input_size=size[i], kernel_size=kernel[i], stride=stride[i],
+            padding=pad[i], dilation=dilation[i], output_padding=extra[i])
+            for i in range(ndim))
+    return tuple(pool_axis(
+        axes[i], input_size=size[i], kernel_size=kernel[i], stride=stride[i],
+        padding=pad[i], dilation=dilation[i], ceil_mode=request.ceil_mode)
+        for i in range(ndim))
 
 
 @router.get("/limits", summary="The size limits in force")

@@ -14,7 +14,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 from app.limits import LIMITS
 
 # Tags that only route a union; the error handler drops them from `loc`.
-UNION_TAGS = frozenset({"number", "list", "string", "object", "bool", "1-D", "2-D", "3-D", "4-D"})
+UNION_TAGS = frozenset({"number", "list", "string", "object", "bool", "1-D", "2-D", "3-D", "4-D",
+                        "5-D"})
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
@@ -61,7 +62,7 @@ def cells(item: Any) -> Any:
 def _matrix_of_rank(*ranks: int) -> Any:
     row = cells(Number)
     nested: dict[int, Any] = {1: row, 2: cells(row), 3: cells(cells(row)),
-                              4: cells(cells(cells(row)))}
+                              4: cells(cells(cells(row))), 5: cells(cells(cells(cells(row))))}
     names = " or ".join(f"{r}-D" for r in ranks)
     members = tuple(Annotated[nested[r], Tag(f"{r}-D")] for r in ranks)
     return Annotated[
@@ -77,6 +78,8 @@ Matrix2D = _matrix_of_rank(2)
 transposed_kernel = _matrix_of_rank(2, 4)
 Signal = _matrix_of_rank(1, 2)
 SignalKernel = _matrix_of_rank(1, 2, 3)
+Volume = _matrix_of_rank(3, 4)
+VolumeKernel = _matrix_of_rank(3, 4, 5)
 
 
 def _shape_union(error: str, **members: Any) -> Any:
@@ -106,6 +109,50 @@ Padding = _shape_union(
     list=Annotated[list[Annotated[Whole, Field(ge=0, le=LIMITS.max_padding)]],
                    Field(min_length=2, max_length=2)],
     string=Literal["valid", "same", "full"],
+)
+
+
+def _triple(minimum: int, maximum: int, what: str) -> Any:
+    one = Annotated[Whole, Field(ge=minimum, le=maximum)]
+    return _shape_union(
+        f"must be an integer or [depth, height, width] ({what})",
+        number=one,
+        list=Annotated[list[one], Field(min_length=3, max_length=3)],
+    )
+
+
+Stride3 = _triple(1, LIMITS.max_stride, f"each 1 … {LIMITS.max_stride}")
+Dilation3 = _triple(1, LIMITS.max_dilation, f"each 1 … {LIMITS.max_dilation}")
+_PAD = Annotated[Whole, Field(ge=0, le=LIMITS.max_padding)]
+Padding3 = _shape_union(
+    f'must be an integer, [depth, height, width] or one [before, after] per axis (each 0 … '
+    f'{LIMITS.max_padding}), "valid", "same" or "full"',
+    number=_PAD,
+    list=Annotated[list[_PAD] | list[Annotated[list[_PAD], Field(min_length=2, max_length=2)]],
+                   Field(min_length=3, max_length=3)],
+    string=Literal["valid", "same", "full"],
+)
+
+
+def _sizes(minimum: int, maximum: int) -> Any:
+    one = Annotated[Whole, Field(ge=minimum, le=maximum)]
+    return _shape_union(
+        f"must be an integer or one per axis: [length], [height, width] or [depth, height, "
+        f"width] (each {minimum} … {maximum})",
+        number=one,
+        list=Annotated[list[one], Field(min_length=1, max_length=3)],
+    )
+
+
+Sizes = _sizes(1, LIMITS.max_stride)
+PadSizes = _sizes(0, LIMITS.max_padding)
+_PAD_ONE = Annotated[Whole, Field(ge=0, le=LIMITS.max_padding)]
+ShapePadding = _shape_union(
+    f'must be an integer or one per axis (each 0 … {LIMITS.max_padding}), [left, right] '
+    f'for conv1d, "valid", "same", "full" or "causal"',
+    number=_PAD_ONE,
+    list=Annotated[list[_PAD_ONE], Field(min_length=1, max_length=3)],
+    string=Literal["valid", "same", "full", "causal"],
 )
 Bias = _shape_union(
     "must be a number or a list with one number per output channel",
@@ -142,7 +189,7 @@ class TraceInfo(BaseModel):
 class AxisArithmeticModel(BaseModel):
     """How one axis gets its output size, with the formula and the numbers."""
 
-    axis: Literal["height", "width"]
+    axis: Literal["length", "depth", "height", "width"]
     op: str
     input_size: int
     kernel_size: int

@@ -183,7 +183,7 @@ CATALOGUE: list[BadInput] = [
         ("body", "input"), "2-D or 3-D"),
     bad("an unknown pooling mode", "wrong type", "/api/pool2d", POOL, {"mode": "median"}, 422,
         ("body", "mode"), "'max'"),
-    bad("an unknown operation", "wrong type", "/api/shape", SHAPE, {"op": "conv3d"}, 422,
+    bad("an unknown operation", "wrong type", "/api/shape", SHAPE, {"op": "conv4d"}, 422,
         ("body", "op"), "conv2d"),
     bad("a fractional unpooling index", "wrong type", "/api/max_unpool2d", UNPOOL,
         {"indices": [[5, 7], [13, 1.5]]}, 422, ("body", "indices"), "whole numbers"),

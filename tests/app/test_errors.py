@@ -119,7 +119,7 @@ def test_server_still_answers_after_bad_requests(client: TestClient) -> None:
 
 
 BAD_SHAPE: list[tuple[dict[str, Any], list[Any], str]] = [
-    ({"op": "conv3d", "input_size": 5, "kernel_size": 3}, ["body", "op"], "conv2d"),
+    ({"op": "conv4d", "input_size": 5, "kernel_size": 3}, ["body", "op"], "conv2d"),
     ({"op": "conv2d", "input_size": 0, "kernel_size": 3}, ["body", "input_size"], "greater"),
     ({"op": "conv2d", "input_size": 2, "kernel_size": 3}, ["body", "kernel_size"], "padded input"),
     ({"op": "conv_transpose2d", "input_size": 3, "kernel_size": 3, "stride": 2,
