@@ -78,6 +78,7 @@ Matrix2D = _matrix_of_rank(2)
 transposed_kernel = _matrix_of_rank(2, 4)
 Signal = _matrix_of_rank(1, 2)
 SignalKernel = _matrix_of_rank(1, 2, 3)
+TransposedSignalKernel = _matrix_of_rank(1, 3)
 Volume = _matrix_of_rank(3, 4)
 VolumeKernel = _matrix_of_rank(3, 4, 5)
 

@@ -23,8 +23,20 @@ MODES = {"reflect": "reflect", "replicate": "replicate", "circular": "circular"}
 
 def torch_conv1d(req: dict[str, Any]) -> np.ndarray:
     x = torch.tensor(req["input"], dtype=torch.float64)
-    x = x[None] if x.ndim == 1 else x
     w = torch.tensor(req["kernel"], dtype=torch.float64)
+    b = req.get("bias")
+    bias = None if b is None else torch.tensor(np.broadcast_to(b, (_filters(w),)).copy())
+    return torch_conv1d_of(req, x, w, bias).detach().numpy()
+
+
+def _filters(w: torch.Tensor) -> int:
+    return 1 if w.ndim < 3 else int(w.shape[0])
+
+
+def torch_conv1d_of(req: dict[str, Any], x: torch.Tensor, w: torch.Tensor,
+                    bias: torch.Tensor | None) -> torch.Tensor:
+    """F.conv1d of tensors (autograd follows them), the padding worked out here."""
+    x = x[None] if x.ndim == 1 else x
     w = w.reshape(1, 1, -1) if w.ndim == 1 else (w[None] if w.ndim == 2 else w)
     if req.get("flip_kernel"):
         w = w.flip(-1)
@@ -36,10 +48,8 @@ def torch_conv1d(req: dict[str, Any]) -> np.ndarray:
         tuple(pad) if isinstance(pad, list) else (pad, pad))
     mode = req.get("padding_mode", "zeros")
     y = F.pad(x[None], pads, mode="constant" if mode == "zeros" else MODES[mode])
-    b = req.get("bias")
-    bias = None if b is None else torch.tensor(np.broadcast_to(b, (w.shape[0],)).copy())
     return F.conv1d(y, w, bias, stride=req.get("stride", 1), dilation=d,
-                    groups=req.get("groups", 1))[0].numpy()
+                    groups=req.get("groups", 1))[0]
 
 
 def random_request(rng: np.random.Generator) -> dict[str, Any]:
