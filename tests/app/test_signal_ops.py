@@ -63,7 +63,7 @@ def test_transposed_signals_agree_with_torch(client: TestClient) -> None:
         last = np.asarray(body["steps"][-1]["running_sum"]).reshape(want.shape)
         np.testing.assert_allclose(last, want, atol=1e-9)  # the scatter adds up to the output
         for step in body["steps"]:  # each target sample is t·s + j·d − p
-            c, t = step["source"]
+            t = step["source"][1]
             taps = len(step["targets"]) // w.shape[1]
             positions = [target[1] for target in step["targets"][:taps]]
             assert positions == [t * req["stride"] + j * req["dilation"] - req["padding"]
