@@ -16,15 +16,18 @@ from app.schemas.conv import Conv2dRequest
 from app.schemas.matrix import BackwardRequest
 from app.schemas.pipeline import PipelineRequest
 from app.schemas.pool import Pool2dRequest
+from app.schemas.signal import Conv1dRequest
 from app.schemas.transposed import ConvTranspose2dRequest
+from app.schemas.volume import Conv3dRequest
 from app.serialize import lists
 from engine import pipeline as chain
 from engine.contrast import default_size
-from engine.conv import Conv2dPlan, plan_conv2d
+from engine.conv import Conv2dPlan, plan_conv2d, plan_conv3d
 from engine.geometry import pool_axis
 from engine.params import as_matrix
 from engine.pipeline.plan import conv_kernel, plan_conv, plan_transposed, unpool_source, zeros
 from engine.primitives import as_pair
+from engine.signal import plan_conv1d
 from engine.transposed import plan_conv_transpose2d
 
 TORCH_PAD = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate",
@@ -89,6 +92,90 @@ def conv2d(r: Conv2dRequest) -> dict[str, str]:
               "                       i * sh:i * sh + dh * (kh - 1) + 1:dh,",
               "                       j * sw:j * sw + dw * (kw - 1) + 1:dw]",
               "            y[o, i, j] = (window * w[o]).sum() + b[o]",
+              "print(json.dumps(y.tolist()))"]
+    return {"pytorch": "\n".join(torch), "numpy": "\n".join(numpy)}
+
+
+def conv1d(r: Conv1dRequest) -> dict[str, str]:
+    """F.conv1d of the signal, and the same by a loop over the output samples in NumPy."""
+    p = plan_conv1d(r.input, r.kernel, bias=r.bias, stride=r.stride, padding=r.padding,
+                    dilation=r.dilation, groups=r.groups, padding_mode=r.padding_mode,
+                    flip_kernel=r.flip_kernel)[0]
+    left, right = p.padding[1]
+    s, d = p.stride[1], p.dilation[1]
+    x, given = p.input[:, 0, :], _given_kernel(p)[:, :, 0, :]
+    torch = [*_head(True),
+             f"x = torch.tensor({_array(x)}, dtype=torch.float64)  # (C_in, L)",
+             f"w = torch.tensor({_array(given)}, dtype=torch.float64)"
+             f"  # (C_out, C_in/groups, k)",
+             f"b = torch.tensor({_array(p.bias)}, dtype=torch.float64)"]
+    if p.flip_kernel:
+        torch.append("w = w.flip(-1)  # s(t) = Σ x(a)·w(t − a): the kernel reversed")
+    torch += [f"x = F.pad(x[None], ({left}, {right}), mode={TORCH_PAD[p.padding_mode]!r})"
+              f"  # (left, right)",
+              f"y = F.conv1d(x, w, b, stride={s}, dilation={d}, groups={p.groups})[0]",
+              "print(json.dumps(y.tolist()))"]
+    numpy = [*_head(False),
+             f"x = np.array({_array(x)})  # (C_in, L)",
+             f"w = np.array({_array(given)})  # (C_out, C_in/groups, k)",
+             f"b = np.array({_array(p.bias)})"]
+    if p.flip_kernel:
+        numpy.append("w = w[..., ::-1]  # s(t) = Σ x(a)·w(t − a): the kernel reversed")
+    numpy += [f"x = np.pad(x, ((0, 0), ({left}, {right})), mode={NUMPY_PAD[p.padding_mode]!r})",
+              f"s, d, groups = {s}, {d}, {p.groups}",
+              "c_out, per_group, k = w.shape",
+              "n = (x.shape[1] - d * (k - 1) - 1) // s + 1",
+              "y = np.zeros((c_out, n))",
+              "for o in range(c_out):",
+              "    g = o // (c_out // groups)  # the filter's group of input channels",
+              "    for t in range(n):",
+              "        window = x[g * per_group:(g + 1) * per_group,",
+              "                   t * s:t * s + d * (k - 1) + 1:d]",
+              "        y[o, t] = (window * w[o]).sum() + b[o]",
+              "print(json.dumps(y.tolist()))"]
+    return {"pytorch": "\n".join(torch), "numpy": "\n".join(numpy)}
+
+
+def conv3d(r: Conv3dRequest) -> dict[str, str]:
+    """F.conv3d of the volume, and the same by loops over the output cells in NumPy."""
+    p = plan_conv3d(r.input, r.kernel, bias=r.bias, stride=r.stride, padding=r.padding,
+                    dilation=r.dilation, groups=r.groups, padding_mode=r.padding_mode,
+                    flip_kernel=r.flip_kernel)
+    given = np.flip(p.kernel, axis=(2, 3, 4)) if p.flip_kernel else p.kernel
+    torch_pads = tuple(v for pair in reversed(p.padding) for v in pair)
+    torch = [*_head(True),
+             f"x = torch.tensor({_array(p.input)}, dtype=torch.float64)  # (C_in, D, H, W)",
+             f"w = torch.tensor({_array(given)}, dtype=torch.float64)  "
+             f"# (C_out, C_in/groups, kD, kH, kW)",
+             f"b = torch.tensor({_array(p.bias)}, dtype=torch.float64)"]
+    if p.flip_kernel:
+        torch.append("w = w.flip(-1, -2, -3)  # true convolution: reversed on every axis")
+    torch += [f"x = F.pad(x[None], {torch_pads}, mode={TORCH_PAD[p.padding_mode]!r})"
+              f"  # (left, right, top, bottom, front, back)",
+              f"y = F.conv3d(x, w, b, stride={list(p.stride)}, dilation={list(p.dilation)}, "
+              f"groups={p.groups})[0]",
+              "print(json.dumps(y.tolist()))"]
+    numpy = [*_head(False),
+             f"x = np.array({_array(p.input)})  # (C_in, D, H, W)",
+             f"w = np.array({_array(given)})  # (C_out, C_in/groups, kD, kH, kW)",
+             f"b = np.array({_array(p.bias)})"]
+    if p.flip_kernel:
+        numpy.append("w = w[..., ::-1, ::-1, ::-1]  # true convolution: reversed on every axis")
+    numpy += [f"x = np.pad(x, ((0, 0), {', '.join(str(tuple(pair)) for pair in p.padding)}), "
+              f"mode={NUMPY_PAD[p.padding_mode]!r})",
+              f"stride, dil, groups = {tuple(p.stride)}, {tuple(p.dilation)}, {p.groups}",
+              "c_out, per_group, *k = w.shape",
+              "size = [(x.shape[1 + a] - dil[a] * (k[a] - 1) - 1) // stride[a] + 1",
+              "        for a in range(3)]",
+              "y = np.zeros((c_out, *size))",
+              "for o in range(c_out):",
+              "    g = o // (c_out // groups)  # the filter's group of input channels",
+              "    for cell in np.ndindex(*size):",
+              "        start = [cell[a] * stride[a] for a in range(3)]",
+              "        reach = tuple(slice(start[a], start[a] + dil[a] * (k[a] - 1) + 1, dil[a])",
+              "                      for a in range(3))",
+              "        window = x[(slice(g * per_group, (g + 1) * per_group), *reach)]",
+              "        y[(o, *cell)] = (window * w[o]).sum() + b[o]",
               "print(json.dumps(y.tolist()))"]
     return {"pytorch": "\n".join(torch), "numpy": "\n".join(numpy)}
 

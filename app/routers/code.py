@@ -18,7 +18,9 @@ from app.schemas.conv import Conv2dRequest
 from app.schemas.matrix import BackwardRequest
 from app.schemas.pipeline import PipelineRequest
 from app.schemas.pool import Pool2dRequest
+from app.schemas.signal import Conv1dRequest
 from app.schemas.transposed import ConvTranspose2dRequest
+from app.schemas.volume import Conv3dRequest
 from app.serialize import json_response
 from engine.errors import InputError
 
@@ -30,6 +32,8 @@ _VIEWS: dict[str, tuple[type[BaseModel], Any]] = {
     "conv_transpose2d": (ConvTranspose2dRequest, code.conv_transpose2d),
     "pool2d": (Pool2dRequest, code.pool2d),
     "pipeline": (PipelineRequest, code.pipeline),
+    "conv1d": (Conv1dRequest, code.conv1d),
+    "conv3d": (Conv3dRequest, code.conv3d),
 }
 
 

@@ -45,6 +45,8 @@ VIEWS = (
     View("/pool", "pool.html", "Pooling", "POST /api/pool2d"),
     View("/matrix", "matrix.html", "As a matrix", "POST /api/conv2d/matrix"),
     View("/backward", "backward.html", "Backward", "POST /api/conv2d/backward"),
+    View("/signal", "signal.html", "Signals", "POST /api/conv1d"),
+    View("/volume", "volume.html", "Volumes", "POST /api/conv3d"),
     View("/network", "network.html", "Networks", "POST /api/network"),
     View("/pipeline", "pipeline.html", "Pictures", "POST /api/pipeline"),
     View("/practice", "practice.html", "Practice", "GET /api/exercises/{id}"),

@@ -16,6 +16,7 @@ class CodeRequest(BaseModel):
         {"view": "conv2d", "request": {"input": [[3, 2, 7], [4, 1, 1], [8, 2, 0]],
                                        "kernel": [[1, 2], [2, 1]]}}]})
 
-    view: Literal["conv2d", "conv2d/backward", "conv_transpose2d", "pool2d", "pipeline"] = Field(
+    view: Literal["conv1d", "conv2d", "conv3d", "conv2d/backward", "conv_transpose2d", "pool2d",
+                  "pipeline"] = Field(
         description="The endpoint whose request this is (POST /api/<view>).")
     request: dict[str, Any] = Field(description="Its body, exactly as that endpoint takes it.")

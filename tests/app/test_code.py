@@ -159,3 +159,26 @@ def test_bad_requests_are_named_under_request(client: TestClient) -> None:
     assert big.status_code == 413 and "max_code_numbers" in big.json()["detail"][0]["msg"]
     nope = client.post("/api/code", json={"view": "network", "request": {}})
     assert nope.status_code == 422 and nope.json()["detail"][0]["loc"] == ["body", "view"]
+
+
+def test_signal_and_volume_snippets_print_the_output(client: TestClient) -> None:
+    """conv1d (every parameter, causal padding and true convolution) and conv3d."""
+    from tests.app.test_signal import random_request
+    from tests.app.test_volume import random_request as random_volume
+
+    rng = np.random.default_rng(5)
+    cases = []
+    for view, draw in (("conv1d", random_request), ("conv3d", random_volume)):
+        made = 0
+        while made < 8:
+            req = {**draw(rng), "trace": False}
+            answer = client.post(f"/api/{view}", json=req)
+            if answer.status_code != 200:
+                continue
+            code = snippets(client, view, req)
+            cases += [(req, lang, code[lang], answer.json()["output"])
+                      for lang in ("pytorch", "numpy")]
+            made += 1
+    for (req, lang, _, want), got in zip(cases, run_all([c[2] for c in cases])):
+        np.testing.assert_allclose(np.asarray(got).reshape(-1), np.asarray(want).reshape(-1),
+                                   rtol=1e-10, atol=1e-10, err_msg=f"{lang}: {req}")

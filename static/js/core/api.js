@@ -51,6 +51,10 @@ export const conv2dMatrix = (body, signal) => call('POST', '/api/conv2d/matrix',
 /** POST /api/conv2d/backward: ΔX, ΔW, Δb for a ΔY, with their traces. */
 export const conv2dBackward = (body, signal) => call('POST', '/api/conv2d/backward', body, signal);
 
+/** POST /api/conv1d (a signal's convolution, step by step) and POST /api/conv3d (a volume's). */
+export const conv1d = (body, signal) => call('POST', '/api/conv1d', body, signal);
+export const conv3d = (body, signal) => call('POST', '/api/conv3d', body, signal);
+
 /** POST /api/shape: output-size arithmetic only. */
 export const shape = (body, signal) => call('POST', '/api/shape', body, signal);
 

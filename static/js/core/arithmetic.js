@@ -9,12 +9,16 @@ function el(tag, cls, text = '') {
   return node;
 }
 
-/** Render both axes of `resp.arithmetic` into `root`. */
+const HEADS = { length: ['Length (samples)', 'sample'], depth: ['Depth (slices)', 'slice'],
+  height: ['Height (rows)', 'row'], width: ['Width (columns)', 'column'] };
+
+/** Render every axis of `resp.arithmetic` (one for a signal, three for a volume) into `root`. */
 export function renderArithmetic(root, resp) {
   const blocks = resp.arithmetic.map((a) => {
     const block = el('div', 'axis');
     block.dataset.axis = a.axis;
-    const head = el('h3', '', a.axis === 'height' ? 'Height (rows)' : 'Width (columns)');
+    const [title, word] = HEADS[a.axis] || HEADS.width;
+    const head = el('h3', '', title);
     const size = el('span', 'axis-size', `${a.output_size}`);
     head.append(' → ', size);
     const formula = el('p', 'axis-formula');
@@ -27,7 +31,6 @@ export function renderArithmetic(root, resp) {
     const why = el('p', 'axis-why', a.explanation);
     block.append(head, formula, sub, facts, why);
     if (a.unvisited.length) {
-      const word = a.axis === 'height' ? 'row' : 'column';
       const which = `${word}${a.unvisited.length > 1 ? 's' : ''} ${a.unvisited.map((i) => i + 1).join(', ')}`;
       // Only the lab shades them (its legend has a "never read" swatch).
       const shaded = document.querySelector('.sw-unv') ? ', shaded on the input' : '';

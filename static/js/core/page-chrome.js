@@ -79,6 +79,8 @@ const CODE_VIEWS = {
   '/api/conv_transpose2d': ['conv_transpose2d', (b) => b],
   '/api/pool2d': ['pool2d', (b) => b],
   '/api/pipeline': ['pipeline', (b) => ({ input: b.input, stages: b.stages })],
+  '/api/conv1d': ['conv1d', (b) => b],
+  '/api/conv3d': ['conv3d', (b) => b],
 };
 
 /** The Code panel: the PyTorch and NumPy snippets of the current request. */
