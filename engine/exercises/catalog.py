@@ -13,6 +13,7 @@ from engine.exercises import (
     gen_matrix,
     gen_network,
     gen_pool,
+    gen_signal,
     gen_size,
     gen_transposed,
 )
@@ -28,7 +29,8 @@ from engine.exercises.model import Draft, Exercise, TypeSpec
 
 SPECS: tuple[TypeSpec, ...] = (*gen_size.SPECS, *gen_conv.SPECS, *gen_transposed.SPECS,
                                *gen_pool.SPECS, *gen_matrix.SPECS, *gen_backward.SPECS,
-                               *gen_chain.SPECS, *gen_network.SPECS)
+                               *gen_chain.SPECS, *gen_network.SPECS,
+                               *gen_signal.SPECS)
 TYPES: dict[str, TypeSpec] = {spec.name: spec for spec in SPECS}
 MAX_COUNT = 200
 

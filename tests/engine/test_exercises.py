@@ -144,6 +144,8 @@ FINGERPRINTS = {
     "same-padding": "ad0c9d9fdb7c9622", "transposed-output": "18a02a2956028471",
     "transposed-size": "6c6270f66bf8418b", "true-conv": "beee6ae8be5d5781",
     "unpool-output": "1f8d764fca9faf2b",
+    "causal-padding": "a7df9165deced697", "conv1d-output": "cdfdd92597794aad",
+    "conv3d-size": "9a53fc0063713791", "stack-receptive-field": "252049986048cfdf",
 }
 
 

@@ -40,8 +40,45 @@ def zeros_shape(op, size, kernel, **kw) -> list[int]:
     return list(op(x, torch.zeros(1, 1, *kernel), **kw).shape[-2:])
 
 
+def signal_oracle(kind: str, g: dict) -> np.ndarray:
+    """1-D and 3-D answers: F.conv1d and F.conv3d (on zeros for sizes), plain loops over
+    the taps for causal padding, and autograd through a stack of causal layers."""
+    if kind == "conv1d-output":
+        x = torch.tensor(g["input"], dtype=torch.float64)[None, None]
+        w = torch.tensor(g["kernel"], dtype=torch.float64)[None, None]
+        if g["definition"] == "convolution":
+            w = w.flip(-1)
+        y = F.conv1d(F.pad(x, tuple(g["padding"])), w, torch.tensor([float(g["bias"])]),
+                     stride=g["stride"], dilation=g["dilation"])
+        return y[0, 0].numpy()
+    if kind == "causal-padding":
+        n, k, d, s, t = (g[name] for name in ("length", "kernel_size", "dilation", "stride", "t"))
+        left = (k - 1) * d  # all of the span on the left: output t's last tap reads x(t·s)
+        y = F.conv1d(F.pad(torch.zeros(1, 1, n), (left, 0)), torch.zeros(1, 1, k), stride=s,
+                     dilation=d)
+        on_padding = sum(1 for j in range(k) if t * s + j * d < left)
+        return np.array([left, y.shape[-1], on_padding])
+    if kind == "stack-receptive-field":
+        span = sum((k - 1) * d for k, d in zip(g["kernel_sizes"], g["dilations"]))
+        x = torch.rand(1, 1, 2 * span + 8, requires_grad=True)
+        y = x
+        for k, d in zip(g["kernel_sizes"], g["dilations"]):
+            y = F.conv1d(F.pad(y, ((k - 1) * d, 0)), torch.rand(1, 1, k) + 0.5, dilation=d)
+        y[0, 0, -1].backward()
+        assert x.grad is not None
+        return np.array(int((x.grad[0, 0] != 0).sum()))
+    shape = F.conv3d(torch.zeros(1, 1, *g["input_size"]), torch.zeros(1, 1, *g["kernel_size"]),
+                     stride=g["stride"], padding=g["padding"], dilation=g["dilation"]).shape
+    return np.array(shape[2:])
+
+
+SIGNALS = ("conv1d-output", "causal-padding", "stack-receptive-field", "conv3d-size")
+
+
 def oracle(kind: str, g: dict) -> np.ndarray:
     """The answer computed from the givens alone."""
+    if kind in SIGNALS:
+        return signal_oracle(kind, g)
     if kind == "conv-size":
         return np.array(zeros_shape(F.conv2d, g["input_size"], g["kernel_size"],
                                     stride=g["stride"], padding=g["padding"],

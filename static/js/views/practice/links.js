@@ -166,6 +166,33 @@ Object.assign(BUILDERS, {
   async 'receptive-field'(ex, sol, g) { return networkLink(g, 'trace the receptive field (/network)'); },
 });
 
+/** The signal page's own table (views/signal/main.js): numbers and keywords, escaped. */
+function signalLink(params, text) {
+  const query = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
+  return [{ view: '/signal', href: `/signal?${query.join('&')}`, text }];
+}
+
+const ones = (n) => Array(n).fill('1').join(', ');
+
+Object.assign(BUILDERS, {
+  async 'conv1d-output'(ex, sol, g) {
+    const [left, right] = g.padding;
+    return signalLink({ x: g.input.join(', '), w: g.kernel.join(', '), b: g.bias || '',
+      stride: g.stride, dilation: g.dilation, pad: 'custom', left, right,
+      flip: g.definition === 'convolution' ? 1 : 0 }, 'watch it animated (/signal)');
+  },
+  // Sizes only: a signal of ones under a kernel of ones, stepped to the output asked about.
+  async 'causal-padding'(ex, sol, g) {
+    return signalLink({ x: ones(g.length), w: ones(g.kernel_size), stride: g.stride,
+      dilation: g.dilation, pad: 'causal', step: g.t }, 'watch the causal layer (/signal)');
+  },
+  async 'stack-receptive-field'(ex, sol, g) {
+    if (new Set(g.kernel_sizes).size !== 1) return [];  // the page's stack has one kernel size
+    return signalLink({ x: ones(8), w: ones(g.kernel_sizes[0]), pad: 'causal',
+      stack: g.dilations.join(', '), sk: g.kernel_sizes[0] }, 'trace the stack (/signal)');
+  },
+});
+
 /** The views the server has (the navigation bar lists them). */
 export function availableViews(doc = document) {
   return new Set([...doc.querySelectorAll('.views a')].map((a) => a.getAttribute('href')));
