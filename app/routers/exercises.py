@@ -31,10 +31,10 @@ from engine.exercises.export import (
     FORMATS,
     MEDIA_TYPES,
     Worksheet,
-    export,
     public,
     solution,
 )
+from engine.exercises.formats import export
 from engine.exercises.grading import check
 from engine.exercises.ids import DIFFICULTIES, ID_PATTERN
 

@@ -1,7 +1,9 @@
-"""Exercises as JSON-ready dicts, and a worksheet in any export format.
+"""Exercises as JSON-ready dicts, and what a worksheet is.
 
 ``public`` is what a student may see (no answer); ``solution`` adds the
-answer key in exactly the form the grader accepts, and the worked steps.
+answer key in exactly the form the grader accepts, and the worked steps. The
+file formats that render a worksheet are in ``engine.exercises.formats``; they
+import this module, never the other way round.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import InputError
 from engine.exercises.model import Answer, Exercise
 from engine.exercises.numbers import as_fraction, num
 
@@ -99,18 +100,3 @@ def worksheet_json(sheet: Worksheet) -> dict[str, Any]:
     return {"title": sheet.title, "type": sheet.type, "difficulty": sheet.difficulty,
             "seed": sheet.seed, "count": len(items), "answers": sheet.answers,
             "exercises": items}
-
-
-def export(sheet: Worksheet, format: str) -> str | dict[str, Any]:
-    """The worksheet in ``format`` (json: a dict; the others: text)."""
-    from engine.exercises import export_gift, export_markdown, export_moodle
-
-    if format == "json":
-        return worksheet_json(sheet)
-    if format == "markdown":
-        return export_markdown.render(sheet)
-    if format == "moodle":
-        return export_moodle.render(sheet)
-    if format == "gift":
-        return export_gift.render(sheet)
-    raise InputError("format", f"must be one of {', '.join(FORMATS)}, got {format!r}")

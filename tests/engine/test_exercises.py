@@ -25,8 +25,9 @@ from engine.exercises import (
     parse_id,
     worksheet,
 )
-from engine.exercises.export import Worksheet, export, public, solution
+from engine.exercises.export import Worksheet, public, solution
 from engine.exercises.export_gift import escape
+from engine.exercises.formats import export
 from engine.exercises.grading import NotANumber, check, parse_number
 
 ROOT = Path(__file__).resolve().parents[2]
