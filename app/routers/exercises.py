@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 import numpy as np
 import orjson
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from app import graded
 from app.errors import error_body
 from app.jsonroute import JsonBodyRoute
 from app.schemas.common import ErrorResponse
@@ -25,6 +26,7 @@ from app.schemas.exercises import (
     WorksheetResponse,
 )
 from engine.exercises import MAX_COUNT, MAX_SEED, SPECS, Exercise, ExerciseIdError, exercise
+from engine.exercises import generate as generate_one
 from engine.exercises import worksheet as make_worksheet
 from engine.exercises.export import (
     EXTENSIONS,
@@ -54,6 +56,35 @@ ExerciseIdPath = Annotated[str, Path(
 
 
 _INLINE_COUNT = 4
+_KEY_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "CONVVIZ_INSTRUCTOR_TOKEN is set and the "
+                                                 "request has no valid bearer token."},
+    403: {"model": ErrorResponse, "description": "Graded mode without an instructor token: "
+                                                 "answer keys are off."},
+}
+
+
+def _for_students(request: WorksheetRequest) -> Response:
+    """One exercise per student, each the student's own reproducible variant, with the
+    roster (student, id) for the lecturer, as JSON and as CSV."""
+    names = request.students or []
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        body = error_body(["body", "students"], f"students: each name once, got "
+                          f"{', '.join(twice)} more than once"[:300], "value_error")
+        return Response(orjson.dumps(body), status_code=422, media_type="application/json")
+    kinds = [request.type] if request.type else [s.name for s in SPECS]
+    items, roster = [], []
+    for i, name in enumerate(names):
+        kind = kinds[i % len(kinds)]
+        seed = graded.student_seed(kind, request.difficulty, name)
+        made = graded.signed(generate_one(kind, request.difficulty, seed, graded.secret()))
+        items.append({**public(made), "student": name})
+        roster.append({"student": name, "id": made.id})
+    lines = ["student,id", *(f'"{r["student"].replace(chr(34), chr(34) * 2)}",{r["id"]}'
+                             for r in roster)]
+    return _json({"count": len(items), "exercises": items, "roster": roster,
+                  "roster_csv": "\n".join(lines) + "\n"})
 
 
 def _json(payload: Any) -> Response:
@@ -67,9 +98,10 @@ _exercise = functools.lru_cache(maxsize=512)(exercise)
 
 
 def _lookup(exercise_id: str) -> Exercise | Response:
-    """The exercise, or the 404/422 response naming what is wrong with the id."""
+    """The exercise (under the id this server hands out), or the 404/422 response naming
+    what is wrong with the id; in graded mode a missing or wrong signature is a 404."""
     try:
-        return _exercise(exercise_id)
+        return graded.signed(_exercise(graded.bare_id(exercise_id), graded.secret()))
     except ExerciseIdError as error:
         body = error_body(["path", "exercise_id"], str(error),
                           "value_error" if error.malformed else "not_found")
@@ -110,6 +142,7 @@ _EXPORT_CONTENT = {
                              "LaTeX math, Moodle XML or GIFT.", "content": _EXPORT_CONTENT},
                        422: {"model": ErrorResponse, "description": "A bad parameter."}})
 async def export_worksheet(
+    request: Request,
     format: Annotated[ExportFormat, Query(description="json, markdown, moodle or gift.")],
     type: Annotated[ExerciseType | None, Query(
         description="One exercise type; absent: a mix of every type.")] = None,
@@ -128,9 +161,14 @@ async def export_worksheet(
     printing), `moodle` (application/xml: a category per type, numerical questions for
     scalars, Cloze tables of numerical blanks for vectors and grids) or `gift`
     (text/plain: one numerical question `::title:: text {#52:0.01}` per answer entry)."""
+    refusal = (graded.instructor_refusal(request, "a worksheet with its answer key")
+               if answers or format in ("moodle", "gift") else None)
+    if refusal is not None:
+        return refusal
+
     def build() -> bytes:
-        sheet = Worksheet(make_worksheet(type, difficulty, seed, count), type, difficulty,
-                          seed, answers)
+        made = make_worksheet(type, difficulty, seed, count, graded.secret())
+        sheet = Worksheet([graded.signed(e) for e in made], type, difficulty, seed, answers)
         body = export(sheet, format)
         return orjson.dumps(body) if isinstance(body, dict) else body.encode("utf-8")
 
@@ -152,9 +190,15 @@ async def generate(request: WorksheetRequest) -> Response:
     …` (from 0 again past the largest seed). The same request always gives the same
     exercises, on any server. Answers are not included: see
     `/api/exercises/{id}/solution`."""
+    if request.students is not None:
+        if len(request.students) <= _INLINE_COUNT:
+            return _for_students(request)
+        return await run_in_threadpool(_for_students, request)
+
     def build() -> bytes:
-        items = [public(e) for e in make_worksheet(request.type, request.difficulty,
-                                                   request.seed, request.count)]
+        made = make_worksheet(request.type, request.difficulty, request.seed, request.count,
+                              graded.secret())
+        items = [public(graded.signed(e)) for e in made]
         return orjson.dumps({"count": len(items), "exercises": items})
 
     # A few exercises take well under a millisecond: inline, they skip the thread pool's
@@ -172,10 +216,14 @@ async def get_exercise(exercise_id: ExerciseIdPath) -> Response:
 
 
 @router.get("/{exercise_id}/solution", response_model=SolutionResponse,
-            responses=_ID_ERRORS, summary="The answer key and worked steps")
-async def get_solution(exercise_id: ExerciseIdPath) -> Response:
+            responses={**_ID_ERRORS, **_KEY_ERRORS}, summary="The answer key and worked steps")
+async def get_solution(exercise_id: ExerciseIdPath, request: Request) -> Response:
     """The answer in exactly the form the check accepts (`answer`: numbers; `answer_text`:
-    strings such as "15/4"), and the worked steps from the engine's trace."""
+    strings such as "15/4"), and the worked steps from the engine's trace. With
+    `CONVVIZ_INSTRUCTOR_TOKEN` set, only for `Authorization: Bearer <token>`."""
+    refusal = graded.instructor_refusal(request, "the solution")
+    if refusal is not None:
+        return refusal
     found = _lookup(exercise_id)
     return found if isinstance(found, Response) else _json(solution(found))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +29,11 @@ class WorksheetRequest(BaseModel):
                                   "following seeds, from 0 again past the largest.")
     count: Whole = Field(1, ge=1, le=MAX_COUNT,
                        description=f"How many exercises (at most {MAX_COUNT}).")
+    students: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        None, min_length=1, max_length=MAX_COUNT,
+        description="Names (at most 200): one exercise each, the student's own variant, the "
+                    "same every time (unguessable with CONVVIZ_EXERCISE_SECRET); `seed` and "
+                    "`count` are then not used, and the answer has a `roster`.")
 
 
 class GivenModel(BaseModel):
@@ -46,7 +51,9 @@ class ExerciseModel(BaseModel):
     """An exercise without its answer."""
 
     id: str = Field(description="<type>.<difficulty>.<seed>.v<version>: names the exercise "
-                                "for ever.", examples=[_EXAMPLE_ID])
+                                "for ever (a graded server appends a signature).",
+                    examples=[_EXAMPLE_ID])
+    student: str | None = Field(None, description="With `students`: whose exercise it is.")
     type: str
     difficulty: int
     seed: int
@@ -66,11 +73,22 @@ class ExerciseModel(BaseModel):
     tolerance: float = Field(description="Absolute tolerance of every entry.")
 
 
+class RosterEntry(BaseModel):
+    """Which exercise a student was given."""
+
+    student: str
+    id: str
+
+
 class WorksheetResponse(BaseModel):
     """Generated exercises (no answers)."""
 
     count: int
     exercises: list[ExerciseModel]
+    roster: list[RosterEntry] | None = Field(None, description="With `students`: who has "
+                                                               "which id.")
+    roster_csv: str | None = Field(None, description="The roster as CSV (student,id), for "
+                                                     "the lecturer's records.")
 
 
 class CheckRequest(BaseModel):

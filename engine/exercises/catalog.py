@@ -44,8 +44,8 @@ def _spec(name: str, field: str = "type") -> TypeSpec:
                               malformed=False) from None
 
 
-def build(eid: ExerciseId) -> Exercise:
-    """The exercise an id names.
+def build(eid: ExerciseId, key: bytes | None = None) -> Exercise:
+    """The exercise an id names (drawn with ``key`` when given: see ``ExerciseId.rng``).
 
     Raises
     ------
@@ -56,7 +56,7 @@ def build(eid: ExerciseId) -> Exercise:
     if eid.version != spec.version:
         raise ExerciseIdError(f"{eid.type} has generator version v{spec.version}, not "
                               f"v{eid.version}", malformed=False)
-    draft: Draft = spec.generate(eid.rng(), eid.difficulty)
+    draft: Draft = spec.generate(eid.rng(key), eid.difficulty)
     draft.answer.value.flags.writeable = False  # an exercise may be shared: keep its key
     return Exercise(id=str(eid), type=eid.type, difficulty=eid.difficulty, seed=eid.seed,
                     version=eid.version, title=draft.title, prompt=draft.prompt,
@@ -64,16 +64,16 @@ def build(eid: ExerciseId) -> Exercise:
                     tolerance=draft.tolerance)
 
 
-def exercise(exercise_id: str) -> Exercise:
+def exercise(exercise_id: str, key: bytes | None = None) -> Exercise:
     """The exercise with this id, the same in every process.
 
     >>> exercise("conv-size.1.0.v1").id
     'conv-size.1.0.v1'
     """
-    return build(parse_id(exercise_id))
+    return build(parse_id(exercise_id), key)
 
 
-def generate(type: str, difficulty: int, seed: int) -> Exercise:
+def generate(type: str, difficulty: int, seed: int, key: bytes | None = None) -> Exercise:
     """The exercise of ``type`` at ``difficulty`` (1–3) drawn from ``seed``."""
     spec = TYPES.get(type)
     if spec is None:
@@ -81,10 +81,11 @@ def generate(type: str, difficulty: int, seed: int) -> Exercise:
         raise InputError("type", f"unknown exercise type {type!r}; the types are "
                          f"{', '.join(TYPES)}")
     return build(ExerciseId(type, check_difficulty(difficulty), check_seed(seed),
-                            spec.version))
+                            spec.version), key)
 
 
-def worksheet(type: str | None, difficulty: int, seed: int, count: int) -> list[Exercise]:
+def worksheet(type: str | None, difficulty: int, seed: int, count: int,
+              key: bytes | None = None) -> list[Exercise]:
     """``count`` exercises with seeds ``seed, seed + 1, …`` (wrapping past the largest).
 
     Without a type the worksheet cycles through every type in catalog order.
@@ -98,5 +99,5 @@ def worksheet(type: str | None, difficulty: int, seed: int, count: int) -> list[
                          f"worksheet), got {count}")
     check_seed(seed)
     names = [type] if type is not None else list(TYPES)
-    return [generate(names[i % len(names)], difficulty, (seed + i) % (MAX_SEED + 1))
+    return [generate(names[i % len(names)], difficulty, (seed + i) % (MAX_SEED + 1), key)
             for i in range(count)]

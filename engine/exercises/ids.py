@@ -10,6 +10,7 @@ same exercise.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from engine.errors import InputError
 MAX_SEED = 2**32 - 1
 DIFFICULTIES = (1, 2, 3)
 MAX_ID_LENGTH = 64
+SIGNATURE_LENGTH = 16  # hex digits of an HMAC-SHA256 a graded server appends to its ids
 
 
 
@@ -46,7 +48,8 @@ def at_most(limit: int) -> str:
 # The one syntax of an id, ranges included: the API's schema publishes it as the path
 # parameter's pattern, so an id it accepts is one the server parses. Unknown types and
 # versions are well formed (a 404, not a 422).
-ID_PATTERN = (rf"^([a-z][a-z0-9-]*)\.([1-3])\.({at_most(MAX_SEED)})\.v([1-9][0-9]*)$")
+ID_PATTERN = (rf"^([a-z][a-z0-9-]*)\.([1-3])\.({at_most(MAX_SEED)})\.v([1-9][0-9]*)"
+              rf"(?:\.[0-9a-f]{{{SIGNATURE_LENGTH}}})?$")
 _ID = re.compile(r"([a-z][a-z0-9-]*)\.([0-9]+)\.([0-9]+)\.v([0-9]+)")
 
 
@@ -75,9 +78,13 @@ class ExerciseId:
     def __str__(self) -> str:
         return f"{self.type}.{self.difficulty}.{self.seed}.v{self.version}"
 
-    def rng(self) -> np.random.Generator:
-        """The exercise's random numbers, the same in every process."""
-        digest = hashlib.sha256(str(self).encode("ascii")).digest()
+    def rng(self, key: bytes | None = None) -> np.random.Generator:
+        """The exercise's random numbers, the same in every process. With a ``key`` (a
+        server's exercise secret) they are an HMAC of the id instead: only a server that
+        holds the key draws the exercise, so a copy of convviz cannot solve it."""
+        text = str(self).encode("ascii")
+        digest = (hmac.new(key, text, hashlib.sha256).digest() if key
+                  else hashlib.sha256(text).digest())
         return np.random.default_rng(int.from_bytes(digest[:16], "big"))
 
 
