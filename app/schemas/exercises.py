@@ -54,6 +54,8 @@ class ExerciseModel(BaseModel):
                                 "for ever (a graded server appends a signature).",
                     examples=[_EXAMPLE_ID])
     student: str | None = Field(None, description="With `students`: whose exercise it is.")
+    accepts: str = Field(description="What the answer takes, in words: whole numbers, "
+                                     "decimals within the tolerance, fractions where exact.")
     type: str
     difficulty: int
     seed: int

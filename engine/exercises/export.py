@@ -67,6 +67,28 @@ def is_exact(answer: Answer) -> bool:
     return all(as_fraction(float(v)) is not None for v in answer.value.reshape(-1))
 
 
+def accepts(exercise: Exercise, fractions: bool = True) -> str:
+    """What the answer boxes take, in words, for the prompt: whole numbers, or decimals
+    within the tolerance, and fractions only where the target reads them (the API's
+    check and the printed sheets do; a Moodle or GIFT numerical box does not).
+
+    >>> from engine.exercises import exercise
+    >>> accepts(exercise("conv-size.1.0.v1"))
+    'Answer with whole numbers.'
+    """
+    whole = all(float(v).is_integer() for v in exercise.answer.value.reshape(-1))
+    tol = exercise.tolerance
+    if tol == 0:
+        return "Answer with whole numbers." if whole else "Answer with exact values."
+    places = max(0, -int(np.floor(np.log10(tol))))
+    decimals = f"decimals to {places} places (within ±{tol:g})"
+    if whole:
+        return f"Answer with whole numbers; decimals within ±{tol:g} count too."
+    if fractions and is_exact(exercise.answer):
+        return f"Answer with {decimals} or fractions such as 15/4."
+    return f"Answer with {decimals}."
+
+
 def public(exercise: Exercise) -> dict[str, Any]:
     """The exercise without its answer."""
     answer = exercise.answer
@@ -80,6 +102,7 @@ def public(exercise: Exercise) -> dict[str, Any]:
         "answer_kind": answer.kind, "answer_name": answer.name,
         "answer_labels": list(answer.labels) if answer.kind == "vector" else None,
         "answer_shape": shape, "tolerance": exercise.tolerance,
+        "accepts": accepts(exercise),
     }
 
 

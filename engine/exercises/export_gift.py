@@ -12,7 +12,7 @@ import html
 import numpy as np
 
 from engine.exercises import export_html
-from engine.exercises.export import Worksheet
+from engine.exercises.export import Worksheet, accepts
 from engine.exercises.model import Exercise
 from engine.exercises.numbers import ascii_num
 
@@ -31,7 +31,8 @@ def escape(text: str) -> str:
 
 def _questions(exercise: Exercise) -> list[str]:
     answer = exercise.answer
-    body = export_html.question(exercise, border=False)
+    body = export_html.question(exercise, border=False,
+                                accepts=accepts(exercise, fractions=False))
     tol = ascii_num(exercise.tolerance)
     lines = []
     for index, value in np.ndenumerate(answer.value):

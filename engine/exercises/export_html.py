@@ -36,9 +36,10 @@ def givens(exercise: Exercise, border: bool) -> str:
     return "".join(parts)
 
 
-def question(exercise: Exercise, border: bool) -> str:
-    """The prompt and the givens."""
-    return f"<p>{html.escape(exercise.prompt)}</p>{givens(exercise, border)}"
+def question(exercise: Exercise, border: bool, accepts: str = "") -> str:
+    """The prompt (with what the answer boxes take) and the givens."""
+    prompt = f"{exercise.prompt} {accepts}".strip()
+    return f"<p>{html.escape(prompt)}</p>{givens(exercise, border)}"
 
 
 def steps(exercise: Exercise) -> str:

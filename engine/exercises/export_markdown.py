@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.exercises.export import Worksheet
+from engine.exercises.export import Worksheet, accepts
 from engine.exercises.model import Answer, Exercise
 from engine.exercises.numbers import as_fraction
 
@@ -43,7 +43,8 @@ def matrix_math(name: str, value: Any) -> list[str]:
 
 
 def _exercise(n: int, exercise: Exercise) -> list[str]:
-    lines = [f"## {n}. {exercise.title}", "", f"`{exercise.id}`", "", exercise.prompt, ""]
+    lines = [f"## {n}. {exercise.title}", "", f"`{exercise.id}`", "",
+             f"{exercise.prompt} {accepts(exercise)}", ""]
     math = [m for g in exercise.givens if g.is_matrix for m in matrix_math(g.label, g.value)]
     if math:
         lines += ["$$", " \\qquad ".join(math), "$$", ""]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from engine.exercises import export_html
-from engine.exercises.export import Worksheet
+from engine.exercises.export import Worksheet, accepts
 from engine.exercises.model import Exercise
 from engine.exercises.numbers import ascii_num
 
@@ -55,7 +55,8 @@ def _common(question: ET.Element, exercise: Exercise, text: str, sheet: Workshee
 
 
 def _question(quiz: ET.Element, exercise: Exercise, sheet: Worksheet) -> None:
-    prompt = export_html.question(exercise, border=True)
+    prompt = export_html.question(exercise, border=True,
+                                  accepts=accepts(exercise, fractions=False))
     if exercise.answer.kind == "scalar":
         question = ET.SubElement(quiz, "question", {"type": "numerical"})
         _common(question, exercise, prompt, sheet)

@@ -77,10 +77,11 @@ def parse_number(value: Any) -> float:
         return number
     if not isinstance(value, str):
         raise NotANumber(f"expected a number, got {_kind(value)}")
-    text = value.strip().replace("−", "-").replace(",", ".") if len(value) <= _MAX_TEXT else ""
+    text = value.strip().replace("−", "-") if len(value) <= _MAX_TEXT else ""
     if not text:
         raise NotANumber("is empty" if not value.strip() else f"is longer than {_MAX_TEXT} "
                          f"characters")
+    text = _decimal_comma(value, text)
     if _DECIMAL.fullmatch(text):
         number = float(text)
         if not math.isfinite(number):
@@ -96,6 +97,18 @@ def parse_number(value: Any) -> float:
         except OverflowError:
             raise NotANumber("is too large") from None
     raise NotANumber(f"{value!r} is not a number: write e.g. 3, -2, 1.5 or 15/9")
+
+
+def _decimal_comma(value: str, text: str) -> str:
+    """A decimal comma read as a point (``1,5`` is 1.5); a comma that may separate
+    thousands (``1,234``, ``1,234.5``, ``1,2,3``) is refused, never guessed."""
+    if "," not in text:
+        return text
+    whole, _, decimals = text.partition(",")
+    if "," in decimals or "." in text or (len(decimals) == 3 and decimals.isdigit()):
+        raise NotANumber(f"{value!r} is ambiguous: a comma may separate thousands; write "
+                         f"decimals with a point (1.234) and no thousands separator (1234)")
+    return f"{whole}.{decimals}"
 
 
 def _kind(value: Any) -> str:

@@ -34,6 +34,7 @@ def test_get_exercise_returns_exact_public_json(client: TestClient) -> None:
         "answer_kind": "grid", "answer_name": "Y", "answer_labels": None,
         "answer_shape": [len(x) - len(k) + 1, len(x[0]) - len(k[0]) + 1],
         "tolerance": 0.01,
+        "accepts": "Answer with whole numbers; decimals within ±0.01 count too.",
     }
     assert "answer" not in body
 

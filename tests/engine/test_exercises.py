@@ -389,3 +389,34 @@ def test_a_worksheet_of_50_exports_in_every_format(format: str) -> None:
 def test_unknown_export_format_is_refused() -> None:
     with pytest.raises(InputError, match="format: must be one of json, markdown"):
         export(SHEET, "pdf")
+
+
+@pytest.mark.parametrize(("typed", "value"), [("1,5", 1.5), ("-0,25", -0.25), ("3", 3.0),
+                                              ("1.234", 1.234), ("15/4", 3.75)])
+def test_a_decimal_comma_reads_as_a_point(typed: str, value: float) -> None:
+    assert parse_number(typed) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("typed", ["1,234", "1,234.5", "1,2,3", "12,000"])
+def test_a_comma_that_may_separate_thousands_is_a_format_error(typed: str) -> None:
+    with pytest.raises(NotANumber, match="ambiguous"):
+        parse_number(typed)
+
+
+def test_every_prompt_says_what_the_answer_takes() -> None:
+    """Whole numbers where the key is whole; decimals within the tolerance otherwise, and
+    fractions only where the target reads them (not Moodle's or GIFT's numerical boxes)."""
+    for kind in TYPES:
+        for level in (1, 2, 3):
+            e = generate(kind, level, 3)
+            said = public(e)["accepts"]
+            whole = all(float(v).is_integer() for v in e.answer.value.reshape(-1))
+            assert said.startswith("Answer with whole numbers") == whole, (e.id, said)
+            if e.tolerance:
+                assert f"±{e.tolerance}" in said or whole, (e.id, said)
+    sheet = Worksheet([generate("pool-output", 2, s) for s in range(12)], "pool-output", 2,
+                      0, True)
+    assert "fractions such as" in export(sheet, "markdown")
+    for fmt in ("moodle", "gift"):
+        text = export(sheet, fmt)
+        assert "Answer with" in text and "fractions" not in text, fmt

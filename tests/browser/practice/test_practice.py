@@ -72,7 +72,8 @@ def test_a_grid_exercise_end_to_end_with_one_wrong_cell_first(practice: Page, se
     expect(page.locator('[data-given="kernel"] .cell .v')).to_have_text(
         [shown(v) for row in given["kernel"] for v in row])
     expect(page.locator('dd[data-given="stride"]')).to_have_text("1")
-    expect(page.locator('[data-q="prompt"]')).to_have_text(exercise["prompt"])
+    expect(page.locator('[data-q="prompt"]')).to_have_text(
+        f"{exercise['prompt']} {exercise['accepts']}")
 
     answer = api(server, f"/api/exercises/{exercise_id}/solution")["answer"]
     rows, cols = len(answer), len(answer[0])

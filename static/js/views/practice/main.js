@@ -78,7 +78,7 @@ function show(ex) {
   document.title = `convviz · practice · ${ex.title}`;
   $('[data-q="title"]').textContent = ex.title;
   $('[data-q="level"]').textContent = `difficulty ${ex.difficulty} · seed ${ex.seed}`;
-  $('[data-q="prompt"]').textContent = ex.prompt;
+  $('[data-q="prompt"]').textContent = ex.accepts ? `${ex.prompt} ${ex.accepts}` : ex.prompt;
   renderGivens($('[data-q="givens"]'), ex);
   $('[data-a="name"]').textContent = ex.answer_name;
   $('[data-a="tolerance"]').textContent = ex.tolerance > 0
