@@ -9,6 +9,7 @@ back (it may be a megabyte of matrix).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +22,7 @@ from app.limits import LimitExceeded
 from app.schemas.common import UNION_TAGS
 from engine.errors import InputError
 from engine.exercises.ids import ExerciseIdError, parse_id
+from engine.params import AXES
 
 
 def error_body(loc: list[Any], msg: str, type_: str) -> dict[str, Any]:
@@ -46,15 +48,28 @@ def _id_problem(text: str) -> str | None:
     return None
 
 
-def _clean(error: dict[str, Any]) -> dict[str, Any]:
+def _axes_of(body: Any, name: Any) -> tuple[str, ...]:
+    """The axis names of a per-axis list in the request: [length], [height, width] or
+    [depth, height, width], by the list's own length (2-D when it cannot be told). The
+    raw body is searched, not parsed: a refused 8 MB body must not cost a parse."""
+    if isinstance(body, (bytes, bytearray)) and isinstance(name, str):
+        found = re.search(rb'"' + re.escape(name.encode()) + rb'"\s*:\s*\[([^\[\]]*)\]', body)
+        if found:
+            return AXES.get(found.group(1).count(b",") + 1, AXES[2])
+    return AXES[2]
+
+
+def _clean(error: dict[str, Any], body: Any = None) -> dict[str, Any]:
     loc = [part for part in error.get("loc", ()) if part not in UNION_TAGS]
     msg = str(error.get("msg", "invalid"))
     if error.get("type") == "json_invalid":
         loc = ["body"]  # the position FastAPI gives is a character offset, not a field
         msg = f"the body is not valid JSON: {error.get('ctx', {}).get('error', msg)}"
     field = " → ".join(str(p) for p in loc[1:]) or "body"
-    if len(loc) == 3 and loc[1] in PAIRS and loc[2] in (0, 1):
-        field = f"{loc[1]} ({('height', 'width')[loc[2]]})"  # [height, width]: say which
+    if len(loc) == 3 and loc[1] in PAIRS and isinstance(loc[2], int):
+        names = _axes_of(body, loc[1])  # [height, width] or [depth, height, width]: say which
+        if 0 <= loc[2] < len(names):
+            field = f"{loc[1]} ({names[loc[2]]})"
     if error.get("type") == "string_pattern_mismatch" and loc[-1:] and loc[-1] in PATTERNS:
         msg = _id_problem(str(error.get("input"))) or (
             f"'{error.get('input')}' is not {PATTERNS[str(loc[-1])]}")
@@ -67,7 +82,7 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
     seen: set[str] = set()
     detail = []
     for error in exc.errors():
-        item = _clean(dict(error))
+        item = _clean(dict(error), getattr(exc, "body", None))
         key = json.dumps(item, sort_keys=True)
         if key not in seen:
             seen.add(key)

@@ -39,6 +39,7 @@ from engine.exercises.export import (
 from engine.exercises.formats import export
 from engine.exercises.grading import check
 from engine.exercises.ids import DIFFICULTIES, ID_PATTERN
+from engine.exercises.mistakes import diagnose
 
 router = APIRouter(prefix="/api/exercises", tags=["exercises"], route_class=JsonBodyRoute)
 
@@ -240,6 +241,7 @@ async def check_answer(exercise_id: ExerciseIdPath, request: CheckRequest) -> Re
     if isinstance(found, Response):
         return found
     grade = check(found.answer, request.answer, found.tolerance)
+    mistakes = [] if grade.status == "correct" else diagnose(found, request.answer)
     feedback = []
     if grade.cells is not None:
         for index, ok in ((i, bool(v)) for i, v in _cells(grade.cells)):
@@ -252,7 +254,8 @@ async def check_answer(exercise_id: ExerciseIdPath, request: CheckRequest) -> Re
         "feedback": feedback,
         "format_errors": [{"index": list(p.index), "given": p.given, "msg": p.message}
                           for p in grade.problems],
-        "message": grade.message,
+        "message": " ".join([grade.message, *(f"It looks as if {m}." for m in mistakes)]),
+        "mistakes": mistakes,
     })
 
 

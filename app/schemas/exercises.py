@@ -134,6 +134,11 @@ class CheckResponse(BaseModel):
     feedback: list[CellFeedback]
     format_errors: list[FormatProblemModel]
     message: str
+    mistakes: list[str] = Field(description="The common mistakes the answer matches, in "
+                                            "words: the key transposed, two entries swapped, "
+                                            "the bias forgotten or added twice, the kernel "
+                                            "rotated or not, the stride ignored, the padding "
+                                            "off by one, the “+ 1” left out.")
 
 
 class SolutionResponse(BaseModel):

@@ -93,7 +93,7 @@ def test_check_reports_cells_and_labels(client: TestClient) -> None:
         "cells": [True, False],
         "feedback": [{"index": [0], "label": "height", "correct": True},
                      {"index": [1], "label": "width", "correct": False}],
-        "format_errors": [], "message": "1 of 2 right.",
+        "format_errors": [], "message": "1 of 2 right.", "mistakes": [],
     }
 
 
@@ -132,6 +132,7 @@ def test_malformed_answers_are_format_errors(client: TestClient, answer: Any,
         "id": eid, "status": "format_error", "score": None, "right": 0, "total": 4,
         "cells": None, "feedback": [], "format_errors": errors,
         "message": "The answer could not be read: fix the format (this costs no attempt).",
+        "mistakes": [],
     }
 
 
@@ -294,3 +295,17 @@ def test_chain_exercises_export_in_every_format(client: TestClient, kind: str,
     assert gift.count("{#") == 3
     md = client.get("/api/exercises/export", params={**params, "format": "markdown"}).text
     assert "# Answers" in md and md.count(f"{kind}.{difficulty}.") >= 3
+
+
+def test_the_check_names_a_transposed_grid(client: TestClient) -> None:
+    """A key typed as its transpose: graded as it is, with the mistake named."""
+    for seed in range(200):
+        eid = f"conv-output.2.{seed}.v1"
+        key = client.get(f"/api/exercises/{eid}/solution").json()["answer"]
+        transposed = [list(column) for column in zip(*key)]
+        if transposed != key:
+            break
+    body = client.post(f"/api/exercises/{eid}/check", json={"answer": transposed}).json()
+    assert body["status"] in ("partial", "incorrect")
+    assert any("transposed" in m for m in body["mistakes"])
+    assert "It looks as if the answer is transposed" in body["message"]

@@ -232,3 +232,9 @@ def test_shape_names_the_field_of_a_wrong_axis_count(client: TestClient, body: d
     response = client.post("/api/shape", json=body)
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == ["body", field]
+
+
+def test_a_bad_entry_of_a_triple_names_its_axis(client: TestClient) -> None:
+    body = {"input": [[[1, 2]]], "kernel": [[[1]]], "stride": [1, 0, 1]}
+    detail = client.post("/api/conv3d", json=body).json()["detail"][0]
+    assert detail["loc"] == ["body", "stride", 1] and detail["msg"].startswith("stride (height)")

@@ -252,5 +252,6 @@ def test_the_code_and_json_panels_hold_this_volume(vpage: Page, server: str) -> 
     # The snippet keeps the output-channel axis: one filter, so one (D, H, W) volume.
     assert json.loads(done.stdout) == [conv3d(vpage, server)["output"]]
     vpage.locator(".twin summary").click()
+    expect(vpage.locator('[data-twin="body"]')).to_contain_text('"input"')  # filled on open
     body = json.loads(vpage.locator('[data-twin="body"]').text_content() or "{}")
     assert body["input"] == INPUT and body["kernel"] == KERNEL and body["bias"] == BIAS
