@@ -37,7 +37,7 @@ from engine.exercises.export import (
     solution,
 )
 from engine.exercises.formats import export
-from engine.exercises.grading import check
+from engine.exercises.grading import CREDIT_POLICY, check
 from engine.exercises.ids import DIFFICULTIES, ID_PATTERN
 from engine.exercises.mistakes import diagnose
 
@@ -117,7 +117,8 @@ def _types_body() -> bytes:
               "example_id": f"{s.name}.1.0.v{s.version}"} for s in SPECS]
     return orjson.dumps({"id_format": "<type>.<difficulty>.<seed>.v<version>",
                          "seed_range": [0, MAX_SEED], "difficulties": list(DIFFICULTIES),
-                         "max_count": MAX_COUNT, "formats": list(FORMATS), "types": types})
+                         "max_count": MAX_COUNT, "formats": list(FORMATS),
+                         "credit_policy": CREDIT_POLICY, "types": types})
 
 
 _TYPES = _types_body()

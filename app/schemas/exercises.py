@@ -177,4 +177,7 @@ class TypesResponse(BaseModel):
     difficulties: list[int]
     max_count: int
     formats: list[str]
+    credit_policy: str = Field(description="How `score` is computed from the right and "
+                                           "wrong entries, the same for every type (and "
+                                           "Moodle's Cloze marks).")
     types: list[TypeModel]

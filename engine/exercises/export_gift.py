@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.exercises import export_html
 from engine.exercises.export import Worksheet, accepts
+from engine.exercises.export_moodle import category_path
 from engine.exercises.model import Exercise
 from engine.exercises.numbers import ascii_num
 
@@ -47,11 +48,11 @@ def _questions(exercise: Exercise) -> list[str]:
 def render(sheet: Worksheet) -> str:
     """The worksheet in GIFT, a ``$CATEGORY`` per exercise type."""
     out = [f"// {sheet.title}", ""]
-    order = list(dict.fromkeys(e.type for e in sheet.exercises))
-    for type_ in order:
-        out += [f"$CATEGORY: $course$/top/convviz/{type_}", ""]
+    order = list(dict.fromkeys((e.type, e.difficulty) for e in sheet.exercises))
+    for type_, level in order:
+        out += [f"$CATEGORY: {category_path(type_, level)}", ""]
         for exercise in sheet.exercises:
-            if exercise.type == type_:
+            if (exercise.type, exercise.difficulty) == (type_, level):
                 for question in _questions(exercise):
                     out += [question, ""]
     return "\n".join(out)

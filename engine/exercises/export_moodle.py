@@ -1,5 +1,6 @@
 """Moodle XML: a numerical question per scalar, a Cloze question (a table of
-numerical blanks) per vector or grid, grouped in a category per type."""
+numerical blanks, weighted by the check's credit policy) per vector or grid, grouped
+in a category per type and difficulty."""
 
 from __future__ import annotations
 
@@ -7,10 +8,17 @@ import xml.etree.ElementTree as ET
 
 from engine.exercises import export_html
 from engine.exercises.export import Worksheet, accepts
+from engine.exercises.grading import weights
 from engine.exercises.model import Exercise
 from engine.exercises.numbers import ascii_num
 
 CATEGORY = "$course$/top/convviz"
+
+
+def category_path(type_: str, difficulty: int) -> str:
+    """One question bank category per type and difficulty, so that a quiz's "random
+    question from a category" never mixes levels: ``$course$/top/convviz/conv-output/level-2``."""
+    return f"{CATEGORY}/{type_}/level-{difficulty}"
 
 
 def _text(parent: ET.Element, tag: str, text: str, html: bool = False) -> ET.Element:
@@ -19,26 +27,29 @@ def _text(parent: ET.Element, tag: str, text: str, html: bool = False) -> ET.Ele
     return element
 
 
-def blank(value: float, tolerance: float) -> str:
-    """A Cloze numerical blank worth 1 mark: ``{1:NUMERICAL:=52:0.01}``.
+def blank(value: float, tolerance: float, weight: int = 1) -> str:
+    """A Cloze numerical blank worth ``weight`` marks: ``{1:NUMERICAL:=52:0.01}``.
 
-    >>> blank(-3.0, 0.01)
-    '{1:NUMERICAL:=-3:0.01}'
+    >>> blank(-3.0, 0.01), blank(5.0, 0, 12)
+    ('{1:NUMERICAL:=-3:0.01}', '{12:NUMERICAL:=5:0}')
     """
-    return f"{{1:NUMERICAL:={ascii_num(value)}:{ascii_num(tolerance)}}}"
+    return f"{{{weight}:NUMERICAL:={ascii_num(value)}:{ascii_num(tolerance)}}}"
 
 
 def cloze_answer(exercise: Exercise) -> str:
     """The answer part of a Cloze question: labelled blanks or a table of blanks."""
     answer, tol = exercise.answer, exercise.tolerance
+    marks = weights(answer.value)  # the check's credit policy, in whole marks
     if answer.kind == "vector":
-        return "".join(f"<p>{label}: {blank(float(v), tol)}</p>"
-                       for label, v in zip(answer.labels, answer.value))
+        return "".join(f"<p>{label}: {blank(float(v), tol, int(w))}</p>"
+                       for label, v, w in zip(answer.labels, answer.value, marks))
     grids = answer.value if answer.value.ndim == 3 else answer.value[None]
+    grid_marks = marks if answer.value.ndim == 3 else marks[None]
     parts = []
     for c, grid in enumerate(grids):
         name = answer.name if answer.value.ndim == 2 else f"{answer.name}[{c}]"
-        rows = [[blank(float(v), tol) for v in row] for row in grid]
+        rows = [[blank(float(v), tol, int(w)) for v, w in zip(row, mark_row)]
+                for row, mark_row in zip(grid, grid_marks[c])]
         parts.append(f"<p>{name}</p>{export_html.table(rows, border=True)}")
     return "".join(parts)
 
@@ -48,7 +59,7 @@ def _common(question: ET.Element, exercise: Exercise, text: str, sheet: Workshee
     _text(question, "questiontext", text, html=True)
     _text(question, "generalfeedback",
           export_html.steps(exercise) if sheet.answers else "", html=True)
-    ET.SubElement(question, "defaultgrade").text = str(int(exercise.answer.value.size))
+    ET.SubElement(question, "defaultgrade").text = str(int(weights(exercise.answer.value).sum()))
     ET.SubElement(question, "penalty").text = "0.3333333"
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = exercise.id
@@ -76,14 +87,14 @@ def _question(quiz: ET.Element, exercise: Exercise, sheet: Worksheet) -> None:
 def render(sheet: Worksheet) -> str:
     """The worksheet as a Moodle XML quiz, a category per exercise type."""
     quiz = ET.Element("quiz")
-    order = list(dict.fromkeys(e.type for e in sheet.exercises))
-    for type_ in order:
+    order = list(dict.fromkeys((e.type, e.difficulty) for e in sheet.exercises))
+    for type_, level in order:
         category = ET.SubElement(quiz, "question", {"type": "category"})
-        _text(category, "category", f"{CATEGORY}/{type_}")
-        _text(category, "info", f"convviz exercises of type {type_} ({sheet.title})",
-              html=True)
+        _text(category, "category", category_path(type_, level))
+        _text(category, "info", f"convviz exercises of type {type_}, difficulty {level} "
+                                f"({sheet.title})", html=True)
         for exercise in sheet.exercises:
-            if exercise.type == type_:
+            if (exercise.type, exercise.difficulty) == (type_, level):
                 _question(quiz, exercise, sheet)
     ET.indent(quiz)
     body = ET.tostring(quiz, encoding="unicode")

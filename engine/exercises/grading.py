@@ -211,9 +211,72 @@ def check(answer: Answer, given: Any, tolerance: float) -> Grade:
     ok = np.abs(values - key) <= tolerance + slack
     right = int(ok.sum())
     status: Status = "correct" if right == total else "partial" if right else "incorrect"
+    score = credit(key, ok)
     message = ("Correct." if status == "correct" else
-               f"{right} of {total} right." if total > 1 else "Not right.")
-    return Grade(status, right / total, ok.reshape(shape), right, total, (), message)
+               f"{right} of {total} right (credit {score:.2f})." if total > 1 else "Not right.")
+    return Grade(status, score, ok.reshape(shape), right, total, (), message)
+
+
+CREDIT_POLICY = (
+    "Credit goes to the entries that carry information. In an answer of four entries or "
+    "more whose key repeats one value more often than any other (the zeros of an "
+    "unpooled map or of a row of C, say), the entries holding that value are the "
+    "background: the score is the fraction of the other entries that are right, minus "
+    "half the fraction of background entries that are wrong, never below 0, so a "
+    "constant answer, or one that copies the background everywhere, earns nothing. "
+    "Any other answer is scored as the fraction of its entries that are right. Moodle's "
+    "Cloze blanks carry the same policy in whole marks: each informative blank weighs "
+    "enough that copying the background earns at most 0.2.")
+
+
+def _background(flat_key: NDArray[np.float64]) -> NDArray[np.bool_] | None:
+    """Where the key holds its repeated background value, or None when it has none."""
+    if flat_key.size < 4:  # a size [h, w] or [d, h, w] with equal entries has no background
+        return None
+    values, counts = np.unique(np.round(flat_key, 9), return_counts=True)
+    top = int(counts.argmax())
+    if counts[top] < 2 or counts[top] == flat_key.size or (counts == counts[top]).sum() > 1:
+        return None  # no repeated value, one value throughout, or no single most common
+    found: NDArray[np.bool_] = np.abs(flat_key - values[top]) <= 1e-9 * max(
+        1.0, abs(float(values[top])))
+    return found
+
+
+def weights(key: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Whole-number marks per entry for an LMS that has no negative marks (Moodle's Cloze
+    blanks): the background weighs 1, each informative entry enough that copying the
+    background everywhere earns at most 0.2 of the marks.
+
+    >>> weights(np.array([0.0, 0, 0, 5])).tolist()
+    [1, 1, 1, 12]
+    """
+    flat = key.reshape(-1)
+    background = _background(flat)
+    out = np.ones(flat.size, dtype=np.int64)
+    if background is not None:
+        n_bg, n_inf = int(background.sum()), int((~background).sum())
+        out[~background] = max(1, -(-4 * n_bg // n_inf))  # ⌈4·n_bg / n_inf⌉
+    return out.reshape(key.shape)
+
+
+def credit(key: NDArray[np.float64], ok: NDArray[np.bool_]) -> float:
+    """The score of an answer right where ``ok``, by :data:`CREDIT_POLICY`.
+
+    >>> credit(np.array([0.0, 0, 0, 5]), np.array([True, True, True, False]))
+    0.0
+    >>> credit(np.array([0.0, 0, 0, 5]), np.array([False, True, True, True]))
+    0.8333333333333334
+    >>> credit(np.array([1.0, 2, 3, 4]), np.array([True, True, True, False]))
+    0.75
+    """
+    flat_key, flat_ok = key.reshape(-1), ok.reshape(-1)
+    background = _background(flat_key)
+    if background is None:
+        return float(flat_ok.mean())
+    informative = ~background
+    gained = float(flat_ok[informative].mean())
+    lost = float((~flat_ok[background]).mean())
+    return max(0.0, gained - 0.5 * lost)
 
 
 def _format_error(total: int, problems: tuple[FormatProblem, ...]) -> Grade:

@@ -93,7 +93,7 @@ def test_check_reports_cells_and_labels(client: TestClient) -> None:
         "cells": [True, False],
         "feedback": [{"index": [0], "label": "height", "correct": True},
                      {"index": [1], "label": "width", "correct": False}],
-        "format_errors": [], "message": "1 of 2 right.", "mistakes": [],
+        "format_errors": [], "message": "1 of 2 right (credit 0.50).", "mistakes": [],
     }
 
 

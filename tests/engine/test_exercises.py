@@ -279,13 +279,52 @@ def test_every_solution_grades_as_correct_and_a_perturbed_one_does_not(kind: str
         cell = seed % flat.size
         flat[cell] += 1
         grade = check(e.answer, wrong.tolist(), e.tolerance)
-        assert grade.score == pytest.approx(1 - 1 / flat.size)
+        assert grade.score == pytest.approx(expected_credit(e.answer.value, cell))
         assert np.flatnonzero(~grade.cells.reshape(-1)).tolist() == [cell]
+
+
+def expected_credit(key: np.ndarray, wrong: int) -> float:
+    """The policy worked out by hand for one wrong entry: with a repeated background
+    value (four entries or more), a wrong informative entry costs 1/n_informative, a
+    wrong background entry half of 1/n_background; otherwise each entry counts 1/n."""
+    flat = key.reshape(-1).round(9).tolist()
+    counts = {v: flat.count(v) for v in flat}
+    mode = max(counts, key=counts.__getitem__)
+    tied = sum(1 for n in counts.values() if n == counts[mode]) > 1
+    if len(flat) < 4 or counts[mode] < 2 or counts[mode] == len(flat) or tied:
+        return 1 - 1 / len(flat)
+    if flat[wrong] == mode:
+        return 1 - 0.5 / counts[mode]
+    return 1 - 1 / (len(flat) - counts[mode])
+
+
+CONSTANT_BOUNDED = ("conv-output", "transposed-output", "pool-output", "unpool-output",
+                    "c-row", "im2col-row", "backward-dx", "backward-dw", "conv1d-output",
+                    "conv-cell", "true-conv", "layer-cost", "stack-receptive-field",
+                    "conv3d-size", "causal-padding", "network-shape")
+
+
+@pytest.mark.parametrize("kind", CONSTANT_BOUNDED)
+def test_no_constant_answer_earns_more_than_a_guess(kind: str) -> None:
+    """Over 200 seeds of each level the best constant answer (every value any key holds,
+    tried everywhere) earns at most 0.2 on average."""
+    for level in (1, 2, 3):
+        exercises = [generate(kind, level, seed) for seed in range(200)]
+        constants = {0.0, 1.0, -1.0} | {float(v) for e in exercises[:40]
+                                        for v in np.unique(e.answer.value)}
+        best = 0.0
+        for c in constants:
+            total = 0.0
+            for e in exercises:
+                answer = np.full(e.answer.value.shape, c).tolist() if e.answer.value.ndim else c
+                total += check(e.answer, answer, e.tolerance).score or 0.0
+            best = max(best, total / len(exercises))
+        assert best <= 0.2, (kind, level, best)
 
 
 # --- exports ---------------------------------------------------------------------------
 
-BLANK = re.compile(r"\{1:NUMERICAL:=(-?\d+(?:\.\d+)?):(\d+(?:\.\d+)?)\}")
+BLANK = re.compile(r"\{(\d+):NUMERICAL:=(-?\d+(?:\.\d+)?):(\d+(?:\.\d+)?)\}")
 SHEET = Worksheet(worksheet(None, 2, 100, 50), None, 2, 100, True)
 
 
@@ -295,7 +334,8 @@ def test_moodle_xml_is_well_formed_with_categories_and_questions() -> None:
     questions = root.findall("question")
     categories = [q for q in questions if q.get("type") == "category"]
     assert [c.findtext("category/text") for c in categories] == [
-        f"$course$/top/convviz/{t}" for t in dict.fromkeys(e.type for e in SHEET.exercises)]
+        f"$course$/top/convviz/{t}/level-{d}"
+        for t, d in dict.fromkeys((e.type, e.difficulty) for e in SHEET.exercises)]
     real = [q for q in questions if q.get("type") != "category"]
     assert len(real) == 50
     by_id = {q.findtext("idnumber"): q for q in real}
@@ -311,11 +351,25 @@ def test_moodle_xml_is_well_formed_with_categories_and_questions() -> None:
         else:
             assert q.get("type") == "cloze"
             blanks = BLANK.findall(text)
-            assert [float(v) for v, _ in blanks] == pytest.approx(
+            assert [float(v) for _, v, _ in blanks] == pytest.approx(
                 e.answer.value.reshape(-1).tolist(), abs=1e-9)
-            assert {float(t) for _, t in blanks} == {e.tolerance}
+            assert {float(t) for _, _, t in blanks} == {e.tolerance}
+            marks = [int(w) for w, _, _ in blanks]  # the credit policy, in whole marks
+            assert int(q.findtext("defaultgrade")) == sum(marks)
+            background = [v == _mode(e.answer.value) for v in e.answer.value.reshape(-1)]
+            if len(marks) >= 4 and any(background) and not all(background) and \
+                    sum(background) >= 2:
+                copied = sum(m for m, b in zip(marks, background) if b)
+                assert copied <= 0.2 * sum(marks), e.id  # copying the background: ≤ 0.2
             assert text.count("{") == len(blanks)   # nothing else looks like a Cloze blank
         assert q.findtext("generalfeedback/text").startswith("<ol><li>")
+
+
+def _mode(key: np.ndarray) -> float | None:
+    """The single most common value of a key, None on a tie."""
+    flat = key.reshape(-1).round(9).tolist()
+    best = max(set(flat), key=flat.count)
+    return None if sum(1 for v in set(flat) if flat.count(v) == flat.count(best)) > 1 else best
 
 
 def test_a_shape_question_in_moodle_shows_two_blanks_not_a_grid() -> None:

@@ -99,7 +99,7 @@ def test_a_grid_exercise_end_to_end_with_one_wrong_cell_first(practice: Page, se
     assert score < 1
     expect(page.locator('[data-f="score"]')).to_have_text(f"Score {round(100 * score)} %")
     expect(page.locator('[data-f="message"]')).to_have_text(
-        f"{rows * cols - 1} of {rows * cols} right.")
+        f"{rows * cols - 1} of {rows * cols} right (credit {score:.2f}).")
     shot(page, "practice-one-wrong")
 
     # Fix it: every cell right, score 1.
