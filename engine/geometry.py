@@ -219,7 +219,7 @@ def transposed_axis(axis: str, *, input_size: int, kernel_size: int, stride: int
     relationship = _transposed_relationship(kernel_size, stride, padding, output_padding)
     k_sym = "(k − 1)·d + 1" if dilation > 1 else "k"
     k_num = f"({kernel_size} − 1)·{dilation} + 1" if dilation > 1 else str(kernel_size)
-    rows = "rows" if axis == "height" else "columns"
+    rows = {"height": "rows", "length": "samples", "depth": "slices"}.get(axis, "columns")
     text = (
         f"The {axis} of the output is {output_size}: each of the {input_size} input {rows} "
         f"places a {k_eff}-{rows[:-1]} copy of the kernel, {stride} apart; the padding "
@@ -236,12 +236,16 @@ def transposed_axis(axis: str, *, input_size: int, kernel_size: int, stride: int
         effective_kernel_size=k_eff, padded_size=input_size, output_size=output_size,
         output_padding=output_padding, ceil_mode=False,
         formula=f"o′ = s(i′ − 1) + a + {k_sym} − 2p",
-        lecture_formula="(n − 1)·s + f − 2β + a",
+        lecture_formula=("(n − 1)·s + (f − 1)·d + 1 − 2β + a" if dilation > 1
+                         else "(n − 1)·s + f − 2β + a"),
         substituted=(f"o′ = {stride}({input_size} − 1) + {output_padding} + {k_num} − 2·{padding}"
                      f" = {output_size}"),
         rounding="no rounding: every input cell contributes",
         remainder=0, unvisited=(), relationship=relationship,
-        citation=f"{CITATION}, Relationship {relationship}", explanation=text,
+        citation=(f"{CITATION}, Relationship {relationship}" if dilation == 1 else
+                  f"{CITATION}, Relationship {relationship} with the kernel dilated to "
+                  f"(k − 1)·d + 1 (the paper's transposed relationships have no dilation)"),
+        explanation=text,
     )
 
 
@@ -294,7 +298,7 @@ def pool_axis(axis: str, *, input_size: int, kernel_size: int, stride: int, padd
     substituted = (f"o = {bracket[0]}({input_size} + {p_num} − {kernel_size}{d_num}) / {stride}"
                    f"{bracket[1]} + 1")
     substituted += f" = {output_size + (1 if dropped_last else 0)}"
-    rows = "rows" if axis == "height" else "columns"
+    rows = {"height": "rows", "length": "samples", "depth": "slices"}.get(axis, "columns")
     text = (f"The {axis} of the output is {output_size}: a window spanning {k_eff} of the "
             f"{padded} padded {rows}, moved {stride} at a time, fits {times(output_size)}")
     if ceil_mode and not dropped_last and span % stride:
@@ -316,11 +320,24 @@ def pool_axis(axis: str, *, input_size: int, kernel_size: int, stride: int, padd
         padding=(padding, padding), dilation=dilation, effective_kernel_size=k_eff,
         padded_size=padded, output_size=output_size, output_padding=0, ceil_mode=ceil_mode,
         formula=f"o = {bracket[0]}(i + {p_sym} − k{d_sym}) / s{bracket[1]} + 1",
-        lecture_formula=f"{bracket[0]}(m + {p_lec} − f) / s{bracket[1]} + 1",
+        lecture_formula=(f"{bracket[0]}(m + {p_lec} − f"
+                         f"{' − (f − 1)(d − 1)' if dilation > 1 else ''}) / s{bracket[1]} + 1"),
         substituted=substituted + substituted_tail, rounding=rounding,
         remainder=remainder, unvisited=unvisited, relationship=7,
-        citation=f"{CITATION}, Relationship 7", explanation=text,
+        citation=_pool_citation(padding, dilation, ceil_mode), explanation=text,
     )
+
+
+def _pool_citation(padding: int, dilation: int, ceil_mode: bool) -> str:
+    """Relationship 7 is pooling without padding, dilation or ceil mode: say so when the
+    formula goes beyond it (PyTorch's rules), rather than cite it for what it lacks."""
+    extra = [name for name, used in (("padding", padding > 0), ("dilation", dilation > 1),
+                                     ("ceil mode", ceil_mode)) if used]
+    if not extra:
+        return f"{CITATION}, Relationship 7"
+    what = " and ".join(extra) if len(extra) < 3 else "padding, dilation and ceil mode"
+    return (f"{CITATION}, Relationship 7 (which has no {what}), extended with PyTorch's "
+            f"rules for {what}")
 
 
 def count(n: int, noun: str) -> str:

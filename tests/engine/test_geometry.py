@@ -240,3 +240,23 @@ def test_pool_sizes_match_torch(ceil_mode):
         assert a.output_size == expected, (i, k, s, p, d, ceil_mode)
         dropped += "PyTorch drops" in a.explanation
     assert (dropped > 0) == ceil_mode
+
+
+def test_the_lecture_formula_names_every_parameter_in_play() -> None:
+    """Issue 14, item 9: dilation appears in the decks' notation whenever it is used, and
+    the paper's Relationship is cited only for what it covers."""
+    from engine.geometry import pool_axis, transposed_axis
+
+    pooled = pool_axis("height", input_size=9, kernel_size=3, stride=2, padding=1, dilation=2,
+                       ceil_mode=False)
+    assert "(d − 1)" in pooled.lecture_formula and "(d − 1)" in pooled.formula
+    assert "which has no padding and dilation" in pooled.citation
+    plain = pool_axis("height", input_size=9, kernel_size=3, stride=2, padding=0, dilation=1,
+                      ceil_mode=False)
+    assert plain.citation.endswith("Relationship 7") and "d" not in plain.lecture_formula
+    dilated = transposed_axis("width", input_size=3, kernel_size=3, stride=2, padding=1,
+                              dilation=2, output_padding=0)
+    assert "d" in dilated.lecture_formula and "no dilation" in dilated.citation
+    # the notation, evaluated with the numbers, gives the output size
+    n, s, f, d, beta, a = 3, 2, 3, 2, 1, 0
+    assert (n - 1) * s + (f - 1) * d + 1 - 2 * beta + a == dilated.output_size
