@@ -136,6 +136,7 @@ _EXPORT_CONTENT = {
     "text/markdown": {"schema": {"type": "string"}},
     "application/xml": {"schema": {"type": "string"}},
     "text/plain": {"schema": {"type": "string"}},
+    "application/zip": {"schema": {"type": "string", "format": "binary"}},
 }
 
 
@@ -145,7 +146,9 @@ _EXPORT_CONTENT = {
                        422: {"model": ErrorResponse, "description": "A bad parameter."}})
 async def export_worksheet(
     request: Request,
-    format: Annotated[ExportFormat, Query(description="json, markdown, moodle or gift.")],
+    format: Annotated[ExportFormat, Query(description="json, markdown, moodle, gift or qti "
+                                                      "(an IMS QTI 1.2 zip for Canvas and "
+                                                      "Blackboard).")],
     type: Annotated[ExerciseType | None, Query(
         description="One exercise type; absent: a mix of every type.")] = None,
     difficulty: Annotated[int, Query(ge=1, le=3, description="1 … 3.")] = 1,
@@ -155,7 +158,7 @@ async def export_worksheet(
                                "largest, the seeds go on from 0).")] = 0,
     answers: Annotated[bool, Query(description="Include the answer key and worked steps "
                                    "(Markdown, JSON), or the steps as general feedback "
-                                   "(Moodle). Moodle and GIFT always hold the key.")] = False,
+                                   "(Moodle). Moodle, GIFT and QTI always hold the key.")] = False,
 ) -> Response:
     """A worksheet of `count` exercises (seeds `seed, seed + 1, …`, from 0 again past
     the largest) as a file:
@@ -164,7 +167,7 @@ async def export_worksheet(
     scalars, Cloze tables of numerical blanks for vectors and grids) or `gift`
     (text/plain: one numerical question `::title:: text {#52:0.01}` per answer entry)."""
     refusal = (graded.instructor_refusal(request, "a worksheet with its answer key")
-               if answers or format in ("moodle", "gift") else None)
+               if answers or format in ("moodle", "gift", "qti") else None)
     if refusal is not None:
         return refusal
 
@@ -172,7 +175,9 @@ async def export_worksheet(
         made = make_worksheet(type, difficulty, seed, count, graded.secret())
         sheet = Worksheet([graded.signed(e) for e in made], type, difficulty, seed, answers)
         body = export(sheet, format)
-        return orjson.dumps(body) if isinstance(body, dict) else body.encode("utf-8")
+        if isinstance(body, dict):
+            return orjson.dumps(body)
+        return body if isinstance(body, bytes) else body.encode("utf-8")
 
     body = build() if count <= _INLINE_COUNT else await run_in_threadpool(build)
     name = (f"convviz-{type or 'mixed'}-d{difficulty}-s{seed}-n{count}."

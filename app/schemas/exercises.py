@@ -10,7 +10,7 @@ from app.schemas.common import Whole
 from engine.exercises import MAX_COUNT, MAX_SEED, TYPES
 
 ExerciseType: Any = Literal[tuple(TYPES)]
-ExportFormat = Literal["json", "markdown", "moodle", "gift"]
+ExportFormat = Literal["json", "markdown", "moodle", "gift", "qti"]
 _EXAMPLE_ID = "conv-output.2.12345.v1"
 
 

@@ -16,10 +16,11 @@ import numpy as np
 from engine.exercises.model import Answer, Exercise
 from engine.exercises.numbers import as_fraction, num
 
-FORMATS = ("json", "markdown", "moodle", "gift")
+FORMATS = ("json", "markdown", "moodle", "gift", "qti")
 MEDIA_TYPES = {"json": "application/json", "markdown": "text/markdown",
-               "moodle": "application/xml", "gift": "text/plain"}
-EXTENSIONS = {"json": "json", "markdown": "md", "moodle": "xml", "gift": "gift.txt"}
+               "moodle": "application/xml", "gift": "text/plain", "qti": "application/zip"}
+EXTENSIONS = {"json": "json", "markdown": "md", "moodle": "xml", "gift": "gift.txt",
+              "qti": "qti.zip"}
 
 
 @dataclass(frozen=True)

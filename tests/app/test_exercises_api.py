@@ -197,7 +197,7 @@ def test_types_lists_every_type_with_its_levels(client: TestClient) -> None:
     assert body["id_format"] == "<type>.<difficulty>.<seed>.v<version>"
     assert body["seed_range"] == [0, MAX_SEED] and body["max_count"] == 200
     assert body["difficulties"] == [1, 2, 3]
-    assert body["formats"] == ["json", "markdown", "moodle", "gift"]
+    assert body["formats"] == ["json", "markdown", "moodle", "gift", "qti"]
     assert [t["type"] for t in body["types"]] == list(TYPES)
     conv = next(t for t in body["types"] if t["type"] == "conv-output")
     assert conv["answer_kind"] == "grid" and conv["version"] == 1
@@ -309,3 +309,16 @@ def test_the_check_names_a_transposed_grid(client: TestClient) -> None:
     assert body["status"] in ("partial", "incorrect")
     assert any("transposed" in m for m in body["mistakes"])
     assert "It looks as if the answer is transposed" in body["message"]
+
+
+def test_the_qti_export_is_a_zip_to_download(client: TestClient) -> None:
+    import io
+    import zipfile
+
+    response = client.get("/api/exercises/export?format=qti&type=pool-output&difficulty=2"
+                          "&count=3")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    assert response.headers["content-disposition"].endswith('.qti.zip"')
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert names == ["imsmanifest.xml", "convviz_quiz/convviz_quiz.xml"]

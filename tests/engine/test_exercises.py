@@ -474,3 +474,43 @@ def test_every_prompt_says_what_the_answer_takes() -> None:
     for fmt in ("moodle", "gift"):
         text = export(sheet, fmt)
         assert "Answer with" in text and "fractions" not in text, fmt
+
+
+def test_a_qti_package_imports_with_every_answer_checked_against_the_key() -> None:
+    """The zip as Canvas reads it: the manifest names the assessment; each numerical item
+    accepts exactly the key's value within the tolerance (its range), worth the marks
+    the credit policy gives that entry."""
+    import io
+    import zipfile
+
+    from engine.exercises.grading import weights
+
+    qti = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+    cp = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
+    package = zipfile.ZipFile(io.BytesIO(export(SHEET, "qti")))
+    manifest = ET.fromstring(package.read("imsmanifest.xml"))
+    resource = manifest.find(f"{cp}resources/{cp}resource")
+    assert resource is not None and resource.get("type") == "imsqti_xmlv1p2"
+    href = resource.find(f"{cp}file").get("href")
+    root = ET.fromstring(package.read(href))
+    items = root.findall(f"{qti}assessment/{qti}section/{qti}item")
+    assert len(items) == sum(e.answer.value.size for e in SHEET.exercises)
+    it = iter(items)
+    for e in SHEET.exercises:
+        marks = weights(e.answer.value).reshape(-1) if e.answer.value.ndim else [1]
+        for value, mark in zip(e.answer.value.reshape(-1), marks):
+            item = next(it)
+            fields = {f.findtext(f"{qti}fieldlabel"): f.findtext(f"{qti}fieldentry")
+                      for f in item.iter(f"{qti}qtimetadatafield")}
+            assert fields == {"question_type": "numerical_question",
+                              "points_possible": str(int(mark))}
+            either = item.find(f".//{qti}conditionvar/{qti}or")
+            exact = float(either.findtext(f"{qti}varequal"))
+            low = float(either.findtext(f"{qti}and/{qti}vargte"))
+            high = float(either.findtext(f"{qti}and/{qti}varlte"))
+            assert exact == pytest.approx(float(value), abs=1e-9)
+            assert low == pytest.approx(float(value) - e.tolerance, abs=1e-9)
+            assert high == pytest.approx(float(value) + e.tolerance, abs=1e-9)
+            text = item.findtext(f".//{qti}mattext") or ""
+            assert "Answer with" in text and "fractions" not in text
+    assert next(it, None) is None

@@ -2,7 +2,7 @@
 // from its seed on, as a file to download (GET /api/exercises/export).
 
 const FORMATS = { markdown: 'Markdown, for printing', moodle: 'Moodle XML', gift: 'GIFT',
-  json: 'JSON' };
+  qti: 'QTI 1.2 zip (Canvas, Blackboard)', json: 'JSON' };
 
 export class WorksheetPanel {
   /** @param {HTMLElement} root the panel; @param {number} maxCount the largest worksheet */
