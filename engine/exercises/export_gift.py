@@ -30,18 +30,27 @@ def escape(text: str) -> str:
     return out.replace("\n", "\\n")
 
 
-def _questions(exercise: Exercise) -> list[str]:
+def _questions(exercise: Exercise, with_steps: bool) -> list[str]:
+    """One numerical question per entry: GIFT has no question with several numerical
+    blanks, so a vector or grid asks for one entry per question, saying so (Moodle XML
+    holds the whole grid as one Cloze question); the worked steps are the general
+    feedback (``####``) when the sheet carries answers."""
     answer = exercise.answer
     body = export_html.question(exercise, border=False,
                                 accepts=accepts(exercise, fractions=False))
     tol = ascii_num(exercise.tolerance)
+    feedback = f" ####{escape(export_html.steps(exercise))}" if with_steps else ""
     lines = []
-    for index, value in np.ndenumerate(answer.value):
+    count = int(answer.value.size)
+    for n, (index, value) in enumerate(np.ndenumerate(answer.value)):
         label = answer.cell_label(tuple(int(i) for i in index))
         title = exercise.id if answer.kind == "scalar" else f"{exercise.id} {label}"
-        ask = f"<p>Give {html.escape(label)}.</p>" if answer.kind != "scalar" else ""
+        ask = ("" if answer.kind == "scalar" else
+               f"<p>Part {n + 1} of {count}: give only {html.escape(label)} here (GIFT "
+               f"asks one number per question; the Moodle XML export asks for the whole "
+               f"{html.escape(answer.name)} in one question).</p>")
         lines.append(f"::{escape(title)}::[html]{escape(body + ask)}"
-                     f"{{#{ascii_num(float(value))}:{tol}}}")
+                     f"{{#{ascii_num(float(value))}:{tol}{feedback}}}")
     return lines
 
 
@@ -53,6 +62,6 @@ def render(sheet: Worksheet) -> str:
         out += [f"$CATEGORY: {category_path(type_, level)}", ""]
         for exercise in sheet.exercises:
             if (exercise.type, exercise.difficulty) == (type_, level):
-                for question in _questions(exercise):
+                for question in _questions(exercise, sheet.answers):
                     out += [question, ""]
     return "\n".join(out)

@@ -384,7 +384,8 @@ def test_a_shape_question_in_moodle_shows_two_blanks_not_a_grid() -> None:
 GIFT_SPECIAL = r"[~=#{}:\\]"
 GIFT_TEXT = rf"(?:[^~=#{{}}:\\\n]|\\{GIFT_SPECIAL})*"
 GIFT_NUMERICAL = re.compile(
-    rf"::({GIFT_TEXT})::\[html\]({GIFT_TEXT})\{{#(-?\d+(?:\.\d+)?):(\d+(?:\.\d+)?)\}}")
+    rf"::({GIFT_TEXT})::\[html\]({GIFT_TEXT})\{{#(-?\d+(?:\.\d+)?):(\d+(?:\.\d+)?)"
+    rf"(?: ####({GIFT_TEXT}))?\}}")
 
 
 def test_gift_follows_the_grammar_for_numerical_questions() -> None:
@@ -400,8 +401,17 @@ def test_gift_follows_the_grammar_for_numerical_questions() -> None:
         match = GIFT_NUMERICAL.fullmatch(block)
         assert match, block[:200]
         values.append(float(match.group(3)))
+        assert (match.group(5) or "").startswith("<ol><li>")  # the steps, as feedback
     keys = [v for e in SHEET.exercises for v in e.answer.value.reshape(-1)]
     assert sorted(values) == pytest.approx(sorted(keys), abs=1e-9)
+
+
+def test_a_gift_grid_asks_one_named_part_per_question_and_no_key_without_answers() -> None:
+    e = generate("conv-output", 2, 4)
+    text = export(Worksheet([e], None, 2, 4, False), "gift")
+    parts = re.findall(r"Part (\d+) of (\d+)\\: give only Y\[(\d), (\d)\]", text)
+    assert len(parts) == e.answer.value.size and parts[0][:2] == ("1", str(e.answer.value.size))
+    assert "####" not in text
 
 
 def test_gift_escapes_every_special_character() -> None:
