@@ -94,8 +94,10 @@ _LEVEL_TEXT = ("3×3 input, 2×2 kernel, stride 1",
 SPECS = (
     TypeSpec("backward-dx", "backward", "Backward pass: the input gradient ΔX",
              "The whole input gradient ΔX of a convolution for a given ΔY.", "grid",
-             _LEVEL_TEXT, backward_dx),
+             _LEVEL_TEXT, backward_dx,
+             version=2, older=((1, backward_dx),)),
     TypeSpec("backward-dw", "backward", "Backward pass: the kernel gradient ΔW",
              "The whole kernel gradient ΔW of a convolution for a given ΔY.", "grid",
-             _LEVEL_TEXT, backward_dw),
+             _LEVEL_TEXT, backward_dw,
+             version=2, older=((1, backward_dw),)),
 )

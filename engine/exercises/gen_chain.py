@@ -204,5 +204,6 @@ SPECS = (
              "weight-sharing sum.", "scalar", _TAP_LEVELS, kernel_tap),
     TypeSpec("sgd-step", "backward", "One SGD step of a kernel tap",
              "A kernel tap after one step of plain SGD, w − η·∂L/∂w, through a small chain.",
-             "scalar", _TAP_LEVELS, sgd_tap),
+             "scalar", _TAP_LEVELS, sgd_tap,
+             version=2, older=((1, sgd_tap),)),
 )

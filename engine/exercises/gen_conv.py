@@ -201,7 +201,8 @@ SPECS = (
              "One cell of a convolution's output, with stride, padding, dilation, bias "
              "and channels.", "scalar",
              ("3×3–5×5 input, 2×2–3×3 kernel, stride 1", "stride 1–2, zero padding, bias",
-              "two input channels, dilation 1–2, stride, padding, bias"), conv_cell),
+              "two input channels, dilation 1–2, stride, padding, bias"), conv_cell,
+             version=2, older=((1, conv_cell),)),
     TypeSpec("conv-output", "convolution", "Output of a convolution",
              "The whole output grid of a convolution (2×2 to 3×3 cells).", "grid",
              ("3×3–5×5 input, 2×2–3×3 kernel, stride 1", "stride 1–2, zero padding, bias",
@@ -210,5 +211,6 @@ SPECS = (
              "One output cell computed both ways: cross-correlation and true convolution "
              "(the kernel rotated 180°).", "vector",
              ("3×3 input, 2×2 kernel", "4×4 input, 3×3 kernel",
-              "5×5 input, 3×3 kernel, stride 2, padding 1"), true_conv),
+              "5×5 input, 3×3 kernel, stride 2, padding 1"), true_conv,
+             version=2, older=((1, true_conv),)),
 )

@@ -121,5 +121,6 @@ SPECS = (
              "input cell in one output cell.", "vector", _LEVEL_TEXT, c_row),
     TypeSpec("im2col-row", "matrix", "A row of im2col (X_conv)",
              "One row of X_conv: the input value one kernel weight multiplies, for every "
-             "output cell.", "vector", _LEVEL_TEXT, im2col_row),
+             "output cell.", "vector", _LEVEL_TEXT, im2col_row,
+             version=2, older=((1, im2col_row),)),
 )

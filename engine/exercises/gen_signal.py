@@ -195,7 +195,7 @@ def conv3d_size(rng: np.random.Generator, difficulty: int) -> Draft:
         k = int(rng.integers(2, 4)) if difficulty == 1 else int(rng.integers(1, 4))
         kernel = (k, k, k) if difficulty == 1 else (int(rng.integers(1, 4)), k, k)
         stride = (1, 1, 1) if difficulty == 1 else (int(rng.integers(1, 3)),) + (
-            int(rng.integers(1, 3)),) * 2
+            int(rng.integers(2, 4)),) * 2  # strided in space: never a level-1 setting
         padding = (int(rng.integers(0, 2)),) * 3 if difficulty < 3 else tuple(
             int(p) for p in rng.integers(0, 3, size=3))
         dilation = (1, 1, 1) if difficulty < 3 else tuple(
@@ -245,6 +245,7 @@ SPECS = (
               "WaveNet blocks of dilations 1, 2, …, 2^m, repeated"), stack_receptive_field),
     TypeSpec("conv3d-size", "volumes", "Output size of a 3-D convolution",
              "The output size of a 3-D convolution, depth, height and width.", "vector",
-             ("a cube kernel, stride 1, padding 0–1", "a kernel deep by its own, strides 1–2",
+             ("a cube kernel, stride 1, padding 0–1",
+              "a kernel deep by its own, stride 2–3 in space, 1–2 in depth",
               "every parameter per axis, dilation 1–2"), conv3d_size),
 )

@@ -7,6 +7,7 @@ the worked steps are its substituted formulas and explanations.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 
@@ -57,15 +58,20 @@ def _size_givens(size: tuple[int, int], kernel: tuple[int, int], **pairs: tuple[
     return tuple(givens)
 
 
-def conv_size(rng: np.random.Generator, difficulty: int) -> Draft:
-    """The output size of a convolution with stride, padding and dilation."""
+def conv_size(rng: np.random.Generator, difficulty: int, version: int = 2) -> Draft:
+    """The output size of a convolution with stride, padding and dilation (version 1
+    drew level 1 from only 20 settings; version 2 from over 300)."""
     while True:
         same = difficulty < 3
-        if difficulty == 1:
+        if difficulty == 1 and version >= 2:
+            size, kernel = _pair(rng, 4, 12, False), _pair(rng, 2, 4, True)
+            stride, padding, dilation = (1, 1), _pair(rng, 0, 1, True), (1, 1)
+        elif difficulty == 1:
             size, kernel = _pair(rng, 4, 8, True), _pair(rng, 2, 3, True)
             stride, padding, dilation = (1, 1), _pair(rng, 0, 1, True), (1, 1)
         elif difficulty == 2:
-            size, kernel = _pair(rng, 5, 12, False), _pair(rng, 2, 5, True)
+            size = _pair(rng, 5, 24 if version >= 2 else 12, False)
+            kernel = _pair(rng, 2, 5, True)
             stride, padding, dilation = _pair(rng, 2, 3, same), _pair(rng, 0, 2, same), (1, 1)
         else:
             size, kernel = _pair(rng, 6, 16, False), _pair(rng, 1, 5, False)
@@ -87,17 +93,23 @@ def conv_size(rng: np.random.Generator, difficulty: int) -> Draft:
                  _size_answer(arithmetic), _steps(arithmetic), 0.0)
 
 
-def transposed_size(rng: np.random.Generator, difficulty: int) -> Draft:
-    """The output size of a transposed convolution (Relationships 8–14)."""
+def transposed_size(rng: np.random.Generator, difficulty: int, version: int = 2) -> Draft:
+    """The output size of a transposed convolution (Relationships 8–14). Version 2 draws
+    level 1 from ~300 settings (version 1: 16) and level 2 always pads, so that it never
+    repeats a level-1 setting."""
     while True:
         same = difficulty < 3
         dilation, output_padding = (1, 1), (0, 0)
-        if difficulty == 1:
+        if difficulty == 1 and version >= 2:
+            size, kernel = _pair(rng, 2, 8, False), _pair(rng, 2, 4, True)
+            stride, padding = _pair(rng, 1, 2, True), (0, 0)
+        elif difficulty == 1:
             size, kernel = _pair(rng, 2, 5, True), _pair(rng, 2, 3, True)
             stride, padding = _pair(rng, 1, 2, True), (0, 0)
         elif difficulty == 2:
             size, kernel = _pair(rng, 2, 6, False), _pair(rng, 2, 4, True)
-            stride, padding = _pair(rng, 2, 3, True), _pair(rng, 0, 1, True)
+            stride = _pair(rng, 2, 3, True)
+            padding = _pair(rng, 1 if version >= 2 else 0, 1 if version < 2 else 2, True)
         else:
             size, kernel = _pair(rng, 2, 8, False), _pair(rng, 1, 4, False)
             stride, padding = _pair(rng, 1, 3, same), _pair(rng, 0, 2, False)
@@ -126,17 +138,22 @@ def transposed_size(rng: np.random.Generator, difficulty: int) -> Draft:
                  _steps(arithmetic), 0.0)
 
 
-def pool_size(rng: np.random.Generator, difficulty: int) -> Draft:
-    """The output size of pooling, with PyTorch's ceil-mode rule at level 3."""
+def pool_size(rng: np.random.Generator, difficulty: int, version: int = 2) -> Draft:
+    """The output size of pooling, with PyTorch's ceil-mode rule at level 3. Version 2
+    draws level 1 from ~400 settings (version 1: 18), and level 2 never the level-1
+    setting (stride = window, no padding)."""
     ceil_mode = False
     while True:
         dilation, padding = (1, 1), (0, 0)
         if difficulty == 1:
-            size, kernel = _pair(rng, 4, 12, True), _pair(rng, 2, 3, True)
+            size = _pair(rng, 4, 16, False) if version >= 2 else _pair(rng, 4, 12, True)
+            kernel = _pair(rng, 2, 3, True)
             stride = kernel
         elif difficulty == 2:
             size, kernel = _pair(rng, 5, 14, False), _pair(rng, 2, 3, True)
             stride, padding = _pair(rng, 1, 3, True), _pair(rng, 0, kernel[0] // 2, True)
+            if version >= 2 and stride == kernel and padding == (0, 0):
+                continue  # that is level 1
         else:
             size, kernel = _pair(rng, 5, 16, False), _pair(rng, 2, 4, False)
             stride = _pair(rng, 1, 3, False)
@@ -166,21 +183,23 @@ def pool_size(rng: np.random.Generator, difficulty: int) -> Draft:
                  _steps(arithmetic), 0.0)
 
 
-def same_padding(rng: np.random.Generator, difficulty: int) -> Draft:
-    """The padding that keeps the size at stride 1: p = (k − 1)·d / 2 per axis."""
+def same_padding(rng: np.random.Generator, difficulty: int, version: int = 2) -> Draft:
+    """The padding that keeps the size at stride 1: p = (k − 1)·d / 2 per axis. Version
+    2 draws rectangular kernels at levels 1 and 2 (version 1: 24 and 48 settings)."""
     while True:
         if difficulty == 1:
-            kernel, dilation = _pair(rng, 1, 3, True), (1, 1)
+            kernel, dilation = _pair(rng, 1, 7 if version >= 2 else 3, version < 2), (1, 1)
             kernel = (2 * kernel[0] + 1, 2 * kernel[1] + 1)
         elif difficulty == 2:
-            kernel, dilation = _pair(rng, 2, 5, True), _pair(rng, 2, 3, True)
+            kernel = _pair(rng, 2, 9 if version >= 2 else 5, version < 2)
+            dilation = _pair(rng, 2, 3, True)
         else:
             kernel, dilation = _pair(rng, 1, 7, False), _pair(rng, 1, 4, False)
         spans = [(kernel[i] - 1) * dilation[i] for i in range(2)]
         if spans[0] % 2 or spans[1] % 2 or max(spans) == 0:
             continue  # an even span cannot be split evenly between the two sides
         break
-    size = _pair(rng, max(spans) + 1, max(spans) + 8, difficulty < 3)
+    size = _pair(rng, max(spans) + 1, max(spans) + 8, difficulty < 3 and version < 2)
     pads = resolve_padding("same", kernel_size=kernel, dilation=dilation, stride=(1, 1))
     answer = np.array([float(pads[0][0]), float(pads[1][0])])
     check = tuple(conv_axis(AXES[i], input_size=size[i], kernel_size=kernel[i], stride=1,
@@ -199,24 +218,28 @@ def same_padding(rng: np.random.Generator, difficulty: int) -> Draft:
                  Answer("vector", "padding", answer, labels=AXES), tuple(steps), 0.0)
 
 
-LEVELS_CONV = ("square input and kernel, stride 1, padding 0 or 1",
-               "rectangular input, stride 2–3, padding 0–2",
+LEVELS_CONV = ("square kernel 2–4, stride 1, padding 0 or 1",
+               "rectangular input up to 24, stride 2–3, padding 0–2",
                "every parameter per axis, dilation 1–3, remainders dropped by the floor")
 SPECS = (
     TypeSpec("conv-size", "output size", "Output size of a convolution",
              "The [height, width] of a convolution's output, from the input size, kernel "
-             "size, stride, padding and dilation.", "vector", LEVELS_CONV, conv_size),
+             "size, stride, padding and dilation.", "vector", LEVELS_CONV, conv_size,
+             version=2, older=((1, partial(conv_size, version=1)),)),
     TypeSpec("transposed-size", "output size", "Output size of a transposed convolution",
              "The [height, width] of a transposed convolution's output.", "vector",
-             ("stride 1–2, no padding", "stride 2–3, padding 0–1",
-              "per-axis parameters, output padding, dilation"), transposed_size),
+             ("stride 1–2, no padding", "stride 2–3, padding 1–2",
+              "per-axis parameters, output padding, dilation"), transposed_size,
+             version=2, older=((1, partial(transposed_size, version=1)),)),
     TypeSpec("pool-size", "output size", "Output size of pooling",
              "The [height, width] of a pooling output.", "vector",
-             ("window = stride, no padding", "overlapping windows, padding",
-              "per-axis parameters, dilation, ceil mode"), pool_size),
+             ("window = stride, no padding", "overlapping windows or padding",
+              "per-axis parameters, dilation, ceil mode"), pool_size,
+             version=2, older=((1, partial(pool_size, version=1)),)),
     TypeSpec("same-padding", "output size", 'Padding that keeps the size ("same")',
              "The zero padding [height, width] that keeps the output size equal to the input "
              "size at stride 1.", "vector",
-             ("odd square kernel", "dilated square kernel", "rectangular kernel, per-axis "
-              "dilation"), same_padding),
+             ("odd kernel 3–15 per axis", "dilated kernel, one dilation",
+              "every kernel size, per-axis dilation"), same_padding,
+             version=2, older=((1, partial(same_padding, version=1)),)),
 )

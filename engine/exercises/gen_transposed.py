@@ -97,5 +97,6 @@ SPECS = (
              "Output of a transposed convolution",
              "The whole output grid of a transposed convolution (at most 5×5 cells).", "grid",
              ("2×2 input and kernel, stride 1", "stride 2–3, no overlap or some overlap",
-              "3×3 kernel, stride 2, padding 1, output padding, bias"), transposed_output),
+              "3×3 kernel, stride 2, padding 1, output padding, bias"), transposed_output,
+             version=2, older=((1, transposed_output),)),
 )

@@ -106,3 +106,14 @@ class TypeSpec:
     levels: tuple[str, str, str]
     generate: Any  # Callable[[np.random.Generator, int], Draft]
     version: int = 1
+    # The generators of earlier versions, so that an id handed out before keeps naming
+    # what it named: ((1, generate_v1), …).
+    older: tuple[tuple[int, Any], ...] = ()
+    # From this version on the catalog draws again (from the same random numbers) while a
+    # draft is degenerate: an all-zero given matrix or answer, or, for true convolution,
+    # a kernel whose rotation gives the cross-correlation's answer.
+    sound_from: int = 2
+
+    def generator(self, version: int) -> Any:
+        """The generator of ``version``, or None when the type never had it."""
+        return self.generate if version == self.version else dict(self.older).get(version)

@@ -167,9 +167,9 @@ def test_post_generates_a_reproducible_worksheet(client: TestClient) -> None:
     first = client.post("/api/exercises", json=body).json()
     assert first["count"] == 3
     assert [e["id"] for e in first["exercises"]] == [
-        "transposed-output.2.40.v1", "transposed-output.2.41.v1", "transposed-output.2.42.v1"]
+        "transposed-output.2.40.v2", "transposed-output.2.41.v2", "transposed-output.2.42.v2"]
     assert client.post("/api/exercises", json=body).json() == first
-    assert first["exercises"][1] == client.get("/api/exercises/transposed-output.2.41.v1").json()
+    assert first["exercises"][1] == client.get("/api/exercises/transposed-output.2.41.v2").json()
     mixed = client.post("/api/exercises", json={"count": len(TYPES)}).json()
     assert [e["type"] for e in mixed["exercises"]] == list(TYPES)
 
@@ -226,7 +226,7 @@ def test_export_sets_type_and_filename(client: TestClient, format: str, media: s
         quiz = ET.fromstring(response.content)
         assert len([q for q in quiz if q.get("type") != "category"]) == 50
     else:
-        assert "conv-size.3.9.v1" in response.text
+        assert "conv-size.3.9.v2" in response.text
 
 
 def test_export_of_one_type_with_answers(client: TestClient) -> None:
@@ -281,8 +281,9 @@ def test_the_id_pattern_keeps_types_and_export_apart(client: TestClient) -> None
 def test_chain_exercises_export_in_every_format(client: TestClient, kind: str,
                                                 difficulty: int) -> None:
     params = {"type": kind, "difficulty": difficulty, "count": 3, "seed": 11, "answers": "true"}
-    keys = [client.get(f"/api/exercises/{kind}.{difficulty}.{seed}.v1/solution").json()["answer"]
-            for seed in (11, 12, 13)]
+    version = TYPES[kind].version
+    keys = [client.get(f"/api/exercises/{kind}.{difficulty}.{seed}.v{version}/solution"
+                       ).json()["answer"] for seed in (11, 12, 13)]
     quiz = ET.fromstring(client.get("/api/exercises/export",
                                     params={**params, "format": "moodle"}).content)
     questions = [q for q in quiz if q.get("type") != "category"]

@@ -79,8 +79,8 @@ def test_generate_and_worksheet_check_their_arguments() -> None:
     with pytest.raises(InputError, match="count: must be 1 … 200"):
         worksheet(None, 1, 0, 201)
     ids = [e.id for e in worksheet("pool-output", 2, MAX_SEED - 1, 3)]
-    assert ids == [f"pool-output.2.{MAX_SEED - 1}.v1", f"pool-output.2.{MAX_SEED}.v1",
-                   "pool-output.2.0.v1"]
+    assert ids == [f"pool-output.2.{MAX_SEED - 1}.v2", f"pool-output.2.{MAX_SEED}.v2",
+                   "pool-output.2.0.v2"]
     mixed = worksheet(None, 3, 10, len(TYPES) + 1)
     assert [e.type for e in mixed] == [*TYPES, next(iter(TYPES))]
     assert [e.seed for e in mixed] == list(range(10, 11 + len(TYPES)))
@@ -146,7 +146,15 @@ FINGERPRINTS = {
     "transposed-size": "6c6270f66bf8418b", "true-conv": "beee6ae8be5d5781",
     "unpool-output": "1f8d764fca9faf2b",
     "causal-padding": "a7df9165deced697", "conv1d-output": "cdfdd92597794aad",
-    "conv3d-size": "9a53fc0063713791", "stack-receptive-field": "252049986048cfdf",
+    "conv3d-size": "614b284a9a18ccf1", "stack-receptive-field": "252049986048cfdf",
+    # Version 2 (issue 14: no degenerate draws, more variety, levels that do not overlap);
+    # the v1 pins above are unchanged: old ids name what they named.
+    "backward-dw.v2": "015d09861e03595a", "backward-dx.v2": "8164c1506c6771f7",
+    "conv-cell.v2": "d76cd7a0114096c8", "conv-size.v2": "a34acf62a9ef3892",
+    "im2col-row.v2": "c03a33c16a75bb51", "pool-output.v2": "8759f3b869087ea7",
+    "pool-size.v2": "83dbb7bcb28d82e6", "same-padding.v2": "0033390e24552a63",
+    "sgd-step.v2": "1d783a8932d62a73", "transposed-output.v2": "26883a7cb2e95d05",
+    "transposed-size.v2": "165c2da9379abc4b", "true-conv.v2": "97658507a2faed6b",
 }
 
 
@@ -162,19 +170,28 @@ def _stable(value: object) -> object:
     return value
 
 
-@pytest.mark.parametrize("kind", sorted(TYPES))
-def test_ids_keep_their_exercises_from_release_to_release(kind: str) -> None:
-    assert kind in FINGERPRINTS, f"pin the new type {kind}"
+def _digest(kind: str, version: int) -> str:
     digest = hashlib.sha256()
     for level in (1, 2, 3):
         for seed in range(0, 100, 9):
-            e = generate(kind, level, seed)
+            e = exercise(f"{kind}.{level}.{seed}.v{version}")
             q, key = public(e), solution(e)
             givens = [{k: v for k, v in g.items() if k != "text"} for g in q["givens"]]
             drawn = [q["id"], givens, q["answer_kind"], q["answer_shape"],
                      q["tolerance"], key["answer"], key["answer_text"]]
             digest.update(json.dumps(_stable(drawn), sort_keys=True).encode())
-    assert digest.hexdigest()[:16] == FINGERPRINTS[kind]
+    return digest.hexdigest()[:16]
+
+
+@pytest.mark.parametrize("kind", sorted(TYPES))
+def test_ids_keep_their_exercises_from_release_to_release(kind: str) -> None:
+    """Every version of every type: an id handed out by an earlier release still names
+    the same exercise (v1 pins are keyed by the type alone)."""
+    assert kind in FINGERPRINTS, f"pin the new type {kind}"
+    for version in range(1, TYPES[kind].version + 1):
+        pin = kind if version == 1 else f"{kind}.v{version}"
+        assert pin in FINGERPRINTS, f"pin {pin}: {_digest(kind, version)}"
+        assert _digest(kind, version) == FINGERPRINTS[pin], pin
 
 
 # --- grading ---------------------------------------------------------------------------
@@ -298,7 +315,8 @@ def expected_credit(key: np.ndarray, wrong: int) -> float:
     return 1 - 1 / (len(flat) - counts[mode])
 
 
-CONSTANT_BOUNDED = ("conv-output", "transposed-output", "pool-output", "unpool-output",
+CONSTANT_BOUNDED = ("conv-size", "transposed-size", "pool-size", "same-padding", "conv-output",
+                    "transposed-output", "pool-output", "unpool-output",
                     "c-row", "im2col-row", "backward-dx", "backward-dw", "conv1d-output",
                     "conv-cell", "true-conv", "layer-cost", "stack-receptive-field",
                     "conv3d-size", "causal-padding", "network-shape")
@@ -524,3 +542,41 @@ def test_a_qti_package_imports_with_every_answer_checked_against_the_key() -> No
             text = item.findtext(f".//{qti}mattext") or ""
             assert "Answer with" in text and "fractions" not in text
     assert next(it, None) is None
+
+
+def _setting(e) -> str:
+    return json.dumps([g.value for g in e.givens], sort_keys=True)
+
+
+@pytest.mark.parametrize("kind", sorted(TYPES))
+def test_variants_are_sound_varied_and_levels_apart(kind: str) -> None:
+    """Issue 14, item 2, over 200 seeds of each level of the current version: no all-zero
+    given matrix or answer; a true convolution always differs from the cross-correlation;
+    at least 100 distinct exercises; level 2 never draws a level-1 setting."""
+    settings = {}
+    for level in (1, 2, 3):
+        drawn = [generate(kind, level, seed) for seed in range(200)]
+        for e in drawn:
+            assert e.answer.value.any(), e.id
+            for g in e.givens:
+                if g.is_matrix:
+                    assert np.asarray(g.value, dtype=float).any(), (e.id, g.name)
+            if kind == "true-conv":
+                assert e.answer.value[0] != e.answer.value[1], e.id
+        settings[level] = {_setting(e) for e in drawn}
+        assert len(settings[level]) >= 100, (kind, level, len(settings[level]))
+    assert not settings[1] & settings[2], kind
+
+
+def test_a_worksheet_never_repeats_an_exercise() -> None:
+    for kind in ("pool-size", "same-padding", "transposed-size", "causal-padding"):
+        sheet = worksheet(kind, 1, 1, 60)
+        assert len({_setting(e) for e in sheet}) == 60, kind
+        assert [e.seed for e in sheet] == sorted(e.seed for e in sheet)  # in seed order
+
+
+def test_old_ids_still_name_their_exercises_after_a_version_bump() -> None:
+    """v1 of a bumped type is served as before (the pins above hold it); v2 is the default."""
+    assert TYPES["pool-size"].version == 2
+    assert exercise("pool-size.1.1.v1").prompt == exercise("pool-size.1.2.v1").prompt  # as was
+    assert generate("pool-size", 1, 1).id == "pool-size.1.1.v2"

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from engine.exercises import TYPES
 from tests.browser.conftest import shot, wait_ready
 
 MINUS = "\u2212"
@@ -55,7 +56,7 @@ def choose(page: Page, type_: str, difficulty: int, seed: int) -> str:
     page.check(f'[data-pick="difficulty"][value="{difficulty}"]')
     page.fill('[data-pick="seed"]', str(seed))
     page.click('[data-action="get"]')
-    exercise_id = f"{type_}.{difficulty}.{seed}.v1"
+    exercise_id = f"{type_}.{difficulty}.{seed}.v{TYPES[type_].version}"
     expect(page.locator('[data-pick="id"]')).to_have_text(exercise_id)
     expect(page).to_have_url(re.compile(rf"/practice\?id={re.escape(exercise_id)}$"))
     return exercise_id
@@ -158,7 +159,8 @@ def test_a_cell_exercise_with_channels_links_to_its_very_step(practice: Page, se
     solution = api(server, f"/api/exercises/{exercise_id}/solution")
     # Two channels: X[0] and X[1] as two grids.
     expect(page.locator('[data-given="input"] figcaption')).to_have_text(["X[0]", "X[1]"])
-    expect(page.locator('dd[data-given="bias"]')).to_have_text("3")
+    bias = next(g for g in exercise["givens"] if g["name"] == "bias")
+    expect(page.locator('dd[data-given="bias"]')).to_have_text(bias["text"])
     one = page.locator('[data-a="fields"] input.answer-cell')
     expect(one).to_have_count(1)
     expect(one).to_have_attribute("aria-label", exercise["answer_name"])
@@ -196,7 +198,7 @@ def test_vector_answers_arrows_new_seeds_and_bad_ids(practice: Page, server: str
     # A new exercise: a fresh seed, the same type and level, in the URL.
     page.click('[data-action="new"]')
     expect(page.locator('[data-pick="id"]')).not_to_have_text(exercise_id)
-    expect(page.locator('[data-pick="id"]')).to_have_text(re.compile(r"^conv-size\.2\.\d+\.v1$"))
+    expect(page.locator('[data-pick="id"]')).to_have_text(re.compile(r"^conv-size\.2\.\d+\.v2$"))
     expect(field(page, 0)).to_have_value("")
     # Back returns to the exercise before, with its draft; Forward to the new one.
     fresh = page.locator('[data-pick="id"]').text_content()
@@ -230,14 +232,14 @@ def test_a_seed_being_typed_survives_a_late_answer(practice: Page, server: str) 
         time.sleep(0.4)
         route.continue_()
 
-    practice.route(re.compile(r"/api/exercises/[a-z-]+\.\d\.\d+\.v1$"), slow)
+    practice.route(re.compile(r"/api/exercises/[a-z-]+\.\d\.\d+\.v\d+$"), slow)
     practice.select_option('[data-pick="type"]', "conv-cell")
     practice.check('[data-pick="difficulty"][value="2"]')
     practice.fill('[data-pick="seed"]', "77")
     practice.wait_for_timeout(900)  # both earlier answers have landed by now
     expect(practice.locator('[data-pick="seed"]')).to_have_value("77")
     practice.click('[data-action="get"]')
-    expect(practice.locator('[data-pick="id"]')).to_have_text("conv-cell.2.77.v1")
+    expect(practice.locator('[data-pick="id"]')).to_have_text("conv-cell.2.77.v2")
 
 
 def test_a_worksheet_of_the_current_exercise_downloads_as_a_file(practice: Page) -> None:
