@@ -159,6 +159,8 @@ async def export_worksheet(
     answers: Annotated[bool, Query(description="Include the answer key and worked steps "
                                    "(Markdown, JSON), or the steps as general feedback "
                                    "(Moodle). Moodle, GIFT and QTI always hold the key.")] = False,
+    ids: Annotated[bool, Query(description="Markdown: print each exercise's id on the "
+                               "student sheet too (the answer key always has them).")] = False,
 ) -> Response:
     """A worksheet of `count` exercises (seeds `seed, seed + 1, …`, from 0 again past
     the largest) as a file:
@@ -173,7 +175,8 @@ async def export_worksheet(
 
     def build() -> bytes:
         made = make_worksheet(type, difficulty, seed, count, graded.secret())
-        sheet = Worksheet([graded.signed(e) for e in made], type, difficulty, seed, answers)
+        sheet = Worksheet([graded.signed(e) for e in made], type, difficulty, seed, answers,
+                          ids)
         body = export(sheet, format)
         if isinstance(body, dict):
             return orjson.dumps(body)

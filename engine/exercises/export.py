@@ -32,6 +32,7 @@ class Worksheet:
     difficulty: int
     seed: int
     answers: bool
+    ids: bool = False  # print each exercise's id on the student sheet (the key always has them)
 
     @property
     def title(self) -> str:

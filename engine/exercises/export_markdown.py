@@ -1,4 +1,11 @@
-"""Markdown with LaTeX math, for printing: the exercises, then (optionally) the key."""
+r"""Markdown with LaTeX math, for printing: the exercises, then (optionally) the key.
+
+Built to go through pandoc's default PDF engine (pdflatex), which stops at characters
+its fonts lack: every symbol of the texts (−, ·, ⌊, ∂, Δ, ′, ᵀ, …) is written as LaTeX
+(``\ensuremath{\lfloor}``, which pandoc passes through as raw TeX), each matrix is a
+display of its own, shrunk to the line when it is wide, a vector key is a list, the
+answer key starts on a new page, and exercise ids appear only where asked for.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,37 @@ import numpy as np
 from engine.exercises.export import Worksheet, accepts
 from engine.exercises.model import Answer, Exercise
 from engine.exercises.numbers import as_fraction
+
+# Each symbol the texts use, as LaTeX. A character missing here fails the PDF test.
+TEX = {"·": r"\cdot", "−": "-", "×": r"\times", "∂": r"\partial", "Δ": r"\Delta",
+       "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil", "→": r"\to",
+       "±": r"\pm", "′": "'", "Σ": r"\Sigma", "°": r"^{\circ}", "⋆": r"\star",
+       "β": r"\beta", "η": r"\eta", "σ": r"\sigma", "ᵀ": r"^{\mathsf{T}}", "²": "^{2}",
+       "³": "^{3}", "ⱼ": "_{j}", "ₐ": "_{a}", "δ": r"\delta", "μ": r"\mu", "λ": r"\lambda",
+       "κ": r"\kappa", "α": r"\alpha", "γ": r"\gamma", "ε": r"\varepsilon", "√": r"\surd",
+       "≤": r"\le", "≥": r"\ge", "≠": r"\ne", "≈": r"\approx", "∞": r"\infty",
+       "⊙": r"\odot", "∘": r"\circ", "ℓ": r"\ell", "₀": "_{0}", "₁": "_{1}", "₂": "_{2}",
+       "₃": "_{3}", "ᵢ": "_{i}"}
+PROSE = {"–": "--", "—": "---", "…": r"\ldots{}", "“": "``", "”": "''", "’": "'",
+         "‘": "`", "\u00a0": "~"}
+WIDE = 10  # matrices with more columns are shrunk to the line
+
+
+def tex(text: str) -> str:
+    r"""Text with every symbol as raw LaTeX for pandoc.
+
+    >>> tex("o = ⌊(6 − 3) / 3⌋ + 1")
+    'o = \ensuremath{\lfloor}(6 \ensuremath{-} 3) / 3\ensuremath{\rfloor} + 1'
+    """
+    out = []
+    for ch in text:
+        if ch in TEX:
+            out.append(f"\\ensuremath{{{TEX[ch]}}}")
+        elif ch in PROSE:
+            out.append(PROSE[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def latex_number(value: float) -> str:
@@ -32,7 +70,14 @@ def bmatrix(value: Any) -> str:
 
 
 def _latex_name(name: str) -> str:
-    return name.replace("Δ", "\\Delta ")
+    return "".join(f"{TEX[ch]} " if ch in TEX else ch for ch in name)
+
+
+def display(math: str, columns: int) -> list[str]:
+    """A display of one equation; shrunk to the line when it is wide (raw LaTeX)."""
+    if columns > WIDE:
+        return [f"\\resizebox{{\\linewidth}}{{!}}{{$\\displaystyle {math}$}}", ""]
+    return ["$$", math, "$$", ""]
 
 
 def matrix_math(name: str, value: Any) -> list[str]:
@@ -42,38 +87,54 @@ def matrix_math(name: str, value: Any) -> list[str]:
     return [f"{_latex_name(name)} = {bmatrix(value)}"]
 
 
-def _exercise(n: int, exercise: Exercise) -> list[str]:
-    lines = [f"## {n}. {exercise.title}", "", f"`{exercise.id}`", "",
-             f"{exercise.prompt} {accepts(exercise)}", ""]
-    math = [m for g in exercise.givens if g.is_matrix for m in matrix_math(g.label, g.value)]
-    if math:
-        lines += ["$$", " \\qquad ".join(math), "$$", ""]
-    lines += [f"- {g.label}: {g.text}" for g in exercise.givens if not g.is_matrix]
+def _columns(value: Any) -> int:
+    array = np.asarray(value)
+    return int(array.shape[-1]) if array.ndim >= 2 else int(array.size)
+
+
+def _exercise(n: int, exercise: Exercise, ids: bool) -> list[str]:
+    lines = [f"## {n}. {tex(exercise.title)}", ""]
+    if ids:
+        lines += [f"`{exercise.id}`", ""]
+    lines += [tex(f"{exercise.prompt} {accepts(exercise)}"), ""]
+    for g in exercise.givens:
+        if g.is_matrix:
+            for math in matrix_math(g.label, g.value):
+                lines += display(math, _columns(g.value))
+    lines += [f"- {tex(g.label)}: {tex(g.text)}" for g in exercise.givens if not g.is_matrix]
     return [*lines, ""]
 
 
-def answer_math(answer: Answer) -> str:
+def answer_lines(answer: Answer) -> list[str]:
+    """The key: one equation, a list (a vector, whatever its length), or a display per
+    matrix (shrunk when wide)."""
     value = answer.value
     if answer.kind == "scalar":
-        return f"{_latex_name(answer.name)} = {latex_number(float(value))}"
+        return ["$$", f"{_latex_name(answer.name)} = {latex_number(float(value))}", "$$", ""]
     if answer.kind == "vector":
-        return ", \\quad ".join(f"\\text{{{label}}} = {latex_number(float(v))}"
-                                for label, v in zip(answer.labels, value))
-    return " \\qquad ".join(matrix_math(answer.name, np.asarray(value).tolist()))
+        return [*(f"- {tex(label)} $= {latex_number(float(v))}$"
+                  for label, v in zip(answer.labels, value)), ""]
+    lines: list[str] = []
+    for math in matrix_math(answer.name, np.asarray(value).tolist()):
+        lines += display(math, int(value.shape[-1]))
+    return lines
 
 
 def render(sheet: Worksheet) -> str:
-    """The worksheet as Markdown; ``$$ … $$`` blocks hold the LaTeX."""
-    lines = [f"# {sheet.title}", "",
+    """The worksheet as Markdown for pandoc; ``$$ … $$`` blocks and raw commands hold the
+    LaTeX. Exercise ids are printed with ``sheet.ids`` and always in the answer key."""
+    # For pandoc: margins, and \\sloppy so that long names (max_pool2d(kernel_size=3, …))
+    # break the line rather than run past the margin.
+    lines = ["---", "geometry: margin=2.2cm", "header-includes: |", "  \\sloppy", "---", "",
+             f"# {sheet.title}", "",
              f"{len(sheet.exercises)} exercises. Rows and columns are counted from 1, as in "
              f"the lectures. Write fractions as 15/4 or decimals.", ""]
     for n, exercise in enumerate(sheet.exercises, 1):
-        lines += _exercise(n, exercise)
+        lines += _exercise(n, exercise, sheet.ids)
     if sheet.answers:
-        lines += ["---", "", "# Answers", ""]
+        lines += ["\\newpage", "", "# Answers", ""]
         for n, exercise in enumerate(sheet.exercises, 1):
-            lines += [f"## {n}. `{exercise.id}`", "", "$$", answer_math(exercise.answer),
-                      "$$", ""]
-            lines += [f"{i}. {step}" for i, step in enumerate(exercise.steps, 1)]
+            lines += [f"## {n}. `{exercise.id}`", "", *answer_lines(exercise.answer)]
+            lines += [f"{i}. {tex(step)}" for i, step in enumerate(exercise.steps, 1)]
             lines.append("")
     return "\n".join(lines)
