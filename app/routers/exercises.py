@@ -34,6 +34,7 @@ from engine.exercises.export import (
     MEDIA_TYPES,
     Worksheet,
     public,
+    shape_hidden,
     solution,
 )
 from engine.exercises.formats import export
@@ -208,7 +209,8 @@ async def generate(request: WorksheetRequest) -> Response:
     def build() -> bytes:
         made = make_worksheet(request.type, request.difficulty, request.seed, request.count,
                               graded.secret())
-        items = [public(graded.signed(e)) for e in made]
+        items = [public(shape_hidden(graded.signed(e)) if request.hide_shape
+                        else graded.signed(e)) for e in made]
         return orjson.dumps({"count": len(items), "exercises": items})
 
     # A few exercises take well under a millisecond: inline, they skip the thread pool's
@@ -219,10 +221,14 @@ async def generate(request: WorksheetRequest) -> Response:
 
 @router.get("/{exercise_id}", response_model=ExerciseModel, responses=_ID_ERRORS,
             summary="One exercise")
-async def get_exercise(exercise_id: ExerciseIdPath) -> Response:
+async def get_exercise(exercise_id: ExerciseIdPath, hide_shape: Annotated[bool, Query(
+        description="Grids: leave the answer's size out; it becomes part of the "
+                    "question.")] = False) -> Response:
     """The exercise an id names (the same on every server), without its answer."""
     found = _lookup(exercise_id)
-    return found if isinstance(found, Response) else _json(public(found))
+    if isinstance(found, Response):
+        return found
+    return _json(public(shape_hidden(found) if hide_shape else found))
 
 
 @router.get("/{exercise_id}/solution", response_model=SolutionResponse,
@@ -249,6 +255,8 @@ async def check_answer(exercise_id: ExerciseIdPath, request: CheckRequest) -> Re
     found = _lookup(exercise_id)
     if isinstance(found, Response):
         return found
+    if request.hide_shape:
+        found = shape_hidden(found)
     grade = check(found.answer, request.answer, found.tolerance)
     mistakes = [] if grade.status == "correct" else diagnose(found, request.answer)
     feedback = []

@@ -29,6 +29,8 @@ class WorksheetRequest(BaseModel):
                                   "following seeds, from 0 again past the largest.")
     count: Whole = Field(1, ge=1, le=MAX_COUNT,
                        description=f"How many exercises (at most {MAX_COUNT}).")
+    hide_shape: bool = Field(False, description="Grids: leave the answer's size out (the "
+                                                "size becomes part of the question).")
     students: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
         None, min_length=1, max_length=MAX_COUNT,
         description="Names (at most 200): one exercise each, the student's own variant, the "
@@ -102,6 +104,8 @@ class CheckRequest(BaseModel):
     answer: Any = Field(
         description='A number or a string ("15/9", "-3/4", "1.5") for a scalar; a list for a '
                     "vector; nested lists of those for a grid.")
+    hide_shape: bool = Field(False, description="The grid's size was part of the question: "
+                                                "a wrong-sized grid is not told the size.")
 
 
 class FormatProblemModel(BaseModel):

@@ -8,7 +8,7 @@ import this module, never the other way round.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -89,6 +89,17 @@ def accepts(exercise: Exercise, fractions: bool = True) -> str:
     if fractions and is_exact(exercise.answer):
         return f"Answer with {decimals} or fractions such as 15/4."
     return f"Answer with {decimals}."
+
+
+def shape_hidden(exercise: Exercise) -> Exercise:
+    """The exercise with its answer's size as part of the question (grids only: a vector's
+    labels name its entries): the prompt says so, ``public`` leaves the shape out and
+    the check does not tell a wrong-sized grid the size it should have."""
+    if exercise.answer.kind != "grid":
+        return exercise
+    return replace(exercise, answer=replace(exercise.answer, reveal_shape=False),
+                   prompt=f"{exercise.prompt} Its size is part of the question: work it "
+                          f"out too.")
 
 
 def public(exercise: Exercise) -> dict[str, Any]:

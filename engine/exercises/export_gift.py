@@ -36,7 +36,7 @@ def _questions(exercise: Exercise, with_steps: bool) -> list[str]:
     holds the whole grid as one Cloze question); the worked steps are the general
     feedback (``####``) when the sheet carries answers."""
     answer = exercise.answer
-    body = export_html.question(exercise, border=False,
+    body = export_html.question(exercise, border=True,
                                 accepts=accepts(exercise, fractions=False))
     tol = ascii_num(exercise.tolerance)
     feedback = f" ####{escape(export_html.steps(exercise))}" if with_steps else ""

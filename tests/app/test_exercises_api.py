@@ -329,3 +329,22 @@ def test_the_qti_export_is_a_zip_to_download(client: TestClient) -> None:
     assert response.headers["content-disposition"].endswith('.qti.zip"')
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert names == ["imsmanifest.xml", "convviz_quiz/convviz_quiz.xml"]
+
+
+def test_the_answers_size_can_be_part_of_the_question(client: TestClient) -> None:
+    eid = "conv-output.2.5.v1"
+    shown = client.get(f"/api/exercises/{eid}").json()
+    hidden = client.get(f"/api/exercises/{eid}", params={"hide_shape": "true"}).json()
+    assert shown["answer_shape"] and hidden["answer_shape"] is None
+    assert "size is part of the question" in hidden["prompt"]
+    listed = client.post("/api/exercises", json={"type": "conv-output", "difficulty": 2,
+                                                 "seed": 5, "hide_shape": True}).json()
+    assert listed["exercises"][0]["answer_shape"] is None
+    wrong_size = [[1, 2, 3, 4, 5]]
+    told = client.post(f"/api/exercises/{eid}/check", json={"answer": wrong_size}).json()
+    assert "expected a" in told["format_errors"][0]["msg"]  # the size is given away
+    kept = client.post(f"/api/exercises/{eid}/check",
+                       json={"answer": wrong_size, "hide_shape": True}).json()
+    assert kept["status"] == "incorrect" and kept["score"] == 0
+    assert "not the size of the answer" in kept["message"]
+    assert str(shown["answer_shape"][0]) not in kept["message"].replace("1×5", "")
