@@ -35,8 +35,8 @@ WIDE = 10  # matrices with more columns are shrunk to the line
 def tex(text: str) -> str:
     r"""Text with every symbol as raw LaTeX for pandoc.
 
-    >>> tex("o = ⌊(6 − 3) / 3⌋ + 1")
-    'o = \ensuremath{\lfloor}(6 \ensuremath{-} 3) / 3\ensuremath{\rfloor} + 1'
+    >>> print(tex("o = ⌊(6 − 3) / 3⌋ + 1"))
+    o = \ensuremath{\lfloor}(6 \ensuremath{-} 3) / 3\ensuremath{\rfloor} + 1
     """
     out = []
     for ch in text:

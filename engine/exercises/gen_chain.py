@@ -9,6 +9,7 @@ written out cell by cell.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -44,8 +45,13 @@ def _chain_text(stages: list[dict[str, Any]]) -> str:
     return " → ".join(parts)
 
 
-def chain_factor(rng: np.random.Generator, difficulty: int) -> Draft:
-    """∂L/∂Z at one cell, Z through an activation, then pooling, with ∂L/∂P given."""
+FINE = 0.001  # version 2's tolerance for answers that are small decimals (sigmoid chains)
+
+
+def chain_factor(rng: np.random.Generator, difficulty: int, version: int = 2) -> Draft:
+    """∂L/∂Z at one cell, Z through an activation, then pooling, with ∂L/∂P given.
+    Version 2 draws ΔP from −9 … 9 (version 1: −2 … 3, so a quarter of the answers were
+    one of three numbers) and asks the sigmoid's decimals to 3 places (±0.001)."""
     act, args = _ACTS[difficulty]
     pool: dict[str, Any] = {1: {"op": "max_pool2d", "kernel_size": 2},
             2: {"op": "avg_pool2d", "kernel_size": 2},
@@ -54,7 +60,7 @@ def chain_factor(rng: np.random.Generator, difficulty: int) -> Draft:
         z = small_ints(rng, -3, 4, (4, 4))
         stages = [{"op": act, **args}, pool]
         out = (2, 2) if difficulty < 3 else (3, 3)
-        dp = small_ints(rng, -2, 3, out)
+        dp = small_ints(rng, -9, 9, out) if version >= 2 else small_ints(rng, -2, 3, out)
         if not dp.all():
             continue
         grads, _ = _grads(z, stages, dp)
@@ -72,8 +78,9 @@ def chain_factor(rng: np.random.Generator, difficulty: int) -> Draft:
               f"{pool_name} of A with stride {stride}. The loss gradient ΔP = ∂L/∂P is "
               f"given. What is ∂L/∂{cell_name('Z', r, c)} (rows and columns counting from "
               f"1)?")
+    fine = act == "sigmoid" and version >= 2
     if act == "sigmoid":
-        prompt += " Give it to 2 decimal places."
+        prompt += " Give it to 3 decimal places." if fine else " Give it to 2 decimal places."
     givens = (Given("input", "Z", int_lists(z)), Given("grad_output", "ΔP", int_lists(dp)),
               Given("activation", "activation", act, _ACT_TEXT[act]),
               Given("pooling", "pooling", pool, _chain_text([pool])),
@@ -87,22 +94,25 @@ def chain_factor(rng: np.random.Generator, difficulty: int) -> Draft:
              f"Through the activation: {through_act}", f"∂L/∂{zc} = {num(value)}")
     return Draft("Chain rule through an activation and pooling", prompt, givens,
                  Answer("scalar", f"∂L/∂{cell_name('Z', r, c)}", np.array(value)), steps,
-                 TOLERANCE)
+                 FINE if fine else TOLERANCE)
 
 
-def _tap_chain(rng: np.random.Generator, difficulty: int, eta: float = 1.0
+def _tap_chain(rng: np.random.Generator, difficulty: int, eta: float = 1.0, version: int = 1
                ) -> tuple[Array, Array, list[dict[str, Any]], tuple[str, Any], str,
                           list[StageGrad], tuple[int, int]]:
     """X, K, the chain, its loss, the loss in words, the gradients and a tap whose
     gradient (times η) is far from 0: neither 0 nor the tap itself is a right answer."""
     while True:
+        wide = 6 if version >= 2 else 3  # version 2: inputs −5 … 6, sums less alike
         if difficulty == 1:
-            x, k = small_ints(rng, -2, 3, (3, 3)), small_ints(rng, -2, 2, (2, 2))
+            x = small_ints(rng, 1 - wide, wide, (3, 3))
+            k = small_ints(rng, -2, 2, (2, 2))
             stages = [{"op": "conv2d", "kernel": k.tolist()}, {"op": "relu"}]
             loss: tuple[str, Any] = ("sum", None)
             words = "L = Σ of every entry of A"
         elif difficulty == 2:
-            x, k = small_ints(rng, -2, 3, (5, 5)), small_ints(rng, -2, 2, (2, 2))
+            x = small_ints(rng, 1 - wide, wide, (5, 5))
+            k = small_ints(rng, -2, 2, (2, 2))
             stages = [{"op": "conv2d", "kernel": k.tolist()}, {"op": "relu"},
                       {"op": "max_pool2d", "kernel_size": 2}]
             loss = ("sum", None)
@@ -155,33 +165,44 @@ def _tap_prompt(difficulty: int, words: str) -> str:
     return f"{chain}; {words}."
 
 
-def kernel_tap(rng: np.random.Generator, difficulty: int) -> Draft:
-    """∂L/∂K[a, b] through a convolution and an activation (and pooling)."""
-    x, k, stages, loss, words, grads, (a, b) = _tap_chain(rng, difficulty)
+def _places(difficulty: int, version: int) -> str:
+    if difficulty < 3:
+        return ""
+    return " Give it to 3 decimal places." if version >= 2 else " Give it to 2 decimal places."
+
+
+def kernel_tap(rng: np.random.Generator, difficulty: int, version: int = 2) -> Draft:
+    """∂L/∂K[a, b] through a convolution and an activation (and pooling). Version 2 draws
+    inputs from −5 … 6 and asks level 3's decimals to 3 places (±0.001)."""
+    x, k, stages, loss, words, grads, (a, b) = _tap_chain(rng, difficulty, version=version)
     value = float(grads[0].params["grad_kernel"][0, 0, a, b])
     prompt = (f"{_tap_prompt(difficulty, words)} What is ∂L/∂{cell_name('K', a, b)} (counting "
-              f"from 1)?" + (" Give it to 2 decimal places." if difficulty == 3 else ""))
+              f"from 1)?" + _places(difficulty, version))
     givens = (Given("input", "X", int_lists(x)), Given("kernel", "K", int_lists(k)),
               Given("tap", "tap", [a, b], cell_name("K", a, b)),
               Given("chain", "chain", stages, _chain_text(stages)), _loss_given(loss, words))
     return Draft("Gradient of a kernel tap through a small chain", prompt, givens,
                  Answer("scalar", f"∂L/∂{cell_name('K', a, b)}", np.array(value)),
-                 tuple(_tap_steps(grads, (a, b))), TOLERANCE)
+                 tuple(_tap_steps(grads, (a, b))),
+                 FINE if difficulty == 3 and version >= 2 else TOLERANCE)
 
 
 _ETAS = {1: 0.5, 2: 0.25, 3: 2.0}
 
 
-def sgd_tap(rng: np.random.Generator, difficulty: int) -> Draft:
-    """K[a, b] after one SGD step, K[a, b] − η·∂L/∂K[a, b]."""
+def sgd_tap(rng: np.random.Generator, difficulty: int, version: int = 3) -> Draft:
+    """K[a, b] after one SGD step, K[a, b] − η·∂L/∂K[a, b]. Version 3 draws inputs from
+    −5 … 6 and asks level 3's decimals to 3 places (versions 1 and 2 share a generator;
+    2 redraws degenerate drafts)."""
     eta = _ETAS[difficulty]
-    x, k, stages, loss, words, grads, (a, b) = _tap_chain(rng, difficulty, eta)
+    x, k, stages, loss, words, grads, (a, b) = _tap_chain(rng, difficulty, eta,
+                                                          version=1 if version < 3 else 2)
     g = float(grads[0].params["grad_kernel"][0, 0, a, b])
     value = float(k[a, b] - eta * g)
     prompt = (f"{_tap_prompt(difficulty, words)} One step of plain SGD (no momentum) with "
               f"learning rate η = {eta} updates every weight: w := w − η·∂L/∂w. What is "
               f"{cell_name('K', a, b)} after the step (counting from 1)?"
-              + (" Give it to 2 decimal places." if difficulty == 3 else ""))
+              + _places(difficulty, 2 if version >= 3 else 1))
     givens = (Given("input", "X", int_lists(x)), Given("kernel", "K", int_lists(k)),
               Given("tap", "tap", [a, b], cell_name("K", a, b)),
               Given("chain", "chain", stages, _chain_text(stages)), _loss_given(loss, words),
@@ -189,7 +210,8 @@ def sgd_tap(rng: np.random.Generator, difficulty: int) -> Draft:
     steps = (*_tap_steps(grads, (a, b)),
              f"{cell_name('K', a, b)} := {num(float(k[a, b]))} − {eta}·({num(g)}) = {num(value)}")
     return Draft("One SGD step of a kernel tap", prompt, givens,
-                 Answer("scalar", cell_name("K", a, b), np.array(value)), steps, TOLERANCE)
+                 Answer("scalar", cell_name("K", a, b), np.array(value)), steps,
+                 FINE if difficulty == 3 and version >= 3 else TOLERANCE)
 
 
 _TAP_LEVELS = ("3×3 input, 2×2 kernel, ReLU, L = ΣA", "5×5 input, ReLU, 2×2 max pooling, L = ΣP",
@@ -198,12 +220,15 @@ SPECS = (
     TypeSpec("chain-factor", "backward", "Chain rule through an activation and pooling",
              "∂L/∂Z at one cell, Z through an activation and a pooling, for a given ∂L/∂P.",
              "scalar", ("ReLU, 2×2 max pooling", "leaky ReLU, 2×2 average pooling",
-                        "sigmoid, overlapping max pooling (stride 1)"), chain_factor),
+                        "sigmoid, overlapping max pooling (stride 1)"), chain_factor,
+             version=2, older=((1, partial(chain_factor, version=1)),)),
     TypeSpec("kernel-tap-grad", "backward", "Gradient of a kernel tap through a small chain",
              "∂L/∂K at one tap through a convolution, an activation and a loss: the "
-             "weight-sharing sum.", "scalar", _TAP_LEVELS, kernel_tap),
+             "weight-sharing sum.", "scalar", _TAP_LEVELS, kernel_tap,
+             version=2, older=((1, partial(kernel_tap, version=1)),)),
     TypeSpec("sgd-step", "backward", "One SGD step of a kernel tap",
              "A kernel tap after one step of plain SGD, w − η·∂L/∂w, through a small chain.",
              "scalar", _TAP_LEVELS, sgd_tap,
-             version=2, older=((1, sgd_tap),)),
+             version=3, older=((1, partial(sgd_tap, version=1)),
+                               (2, partial(sgd_tap, version=2)))),
 )

@@ -121,7 +121,8 @@ def test_exercises_are_the_same_in_another_process() -> None:
             e = generate(kind, level, 987654321 + level)
             ours[e.id] = [public(e), solution(e)]
     assert len(ours) == 3 * len(TYPES)
-    assert json.loads(json.dumps(ours, sort_keys=True)) == theirs
+    # to 10 digits: a key summed by BLAS may differ in its last bit with the thread count
+    assert _stable(json.loads(json.dumps(ours, sort_keys=True))) == _stable(theirs)
 
 
 # What 36 exercises per type hash to: the data each id draws (its givens' values) and its
@@ -155,6 +156,8 @@ FINGERPRINTS = {
     "pool-size.v2": "83dbb7bcb28d82e6", "same-padding.v2": "0033390e24552a63",
     "sgd-step.v2": "1d783a8932d62a73", "transposed-output.v2": "26883a7cb2e95d05",
     "transposed-size.v2": "165c2da9379abc4b", "true-conv.v2": "97658507a2faed6b",
+    "chain-factor.v2": "9b4196463ea53201", "kernel-tap-grad.v2": "4f037d9c4547626c",
+    "sgd-step.v3": "d9de405be33fd0b7",
 }
 
 
@@ -319,7 +322,8 @@ CONSTANT_BOUNDED = ("conv-size", "transposed-size", "pool-size", "same-padding",
                     "transposed-output", "pool-output", "unpool-output",
                     "c-row", "im2col-row", "backward-dx", "backward-dw", "conv1d-output",
                     "conv-cell", "true-conv", "layer-cost", "stack-receptive-field",
-                    "conv3d-size", "causal-padding", "network-shape")
+                    "conv3d-size", "causal-padding", "network-shape", "chain-factor",
+                    "kernel-tap-grad", "sgd-step")
 
 
 @pytest.mark.parametrize("kind", CONSTANT_BOUNDED)
