@@ -158,12 +158,13 @@ def receptive_field(rng: np.random.Generator, difficulty: int) -> Draft:
               f"is its kernel size unless given) reads an input of {_shape_text(shape)}. "
               f"How many input rows does one output cell see (the receptive field's size, "
               f"padding included), and how many input rows apart are the fields of two "
-              f"neighbouring output cells (its effective stride)? Answer [size, stride].")
+              f"neighbouring output cells (its effective stride)? Answer [size, stride] (the "
+              f"two are marked together: both must be right).")
     givens = (Given("input_shape", "input shape", shape, _shape_text(shape)),
               Given("layers", "layers", layers, stack_text(layers)))
     answer = Answer("vector", "receptive field", np.array([float(rf["size"][0]),
                                                           float(rf["stride"][0])]),
-                    labels=("size", "stride"))
+                    labels=("size", "stride"), credit="whole")
     steps = ["Start from one input cell: r = 1, j = 1, P = 0. Each layer with kernel k "
              "(dilation d: k − 1 becomes (k − 1)·d), stride s and padding p gives r = r_in + "
              "(k − 1)·j_in, j = j_in·s, P = P_in + p·j_in (Araujo et al., Distill 2019); "

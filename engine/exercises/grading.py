@@ -211,7 +211,7 @@ def check(answer: Answer, given: Any, tolerance: float) -> Grade:
     ok = np.abs(values - key) <= tolerance + slack
     right = int(ok.sum())
     status: Status = "correct" if right == total else "partial" if right else "incorrect"
-    score = credit(key, ok)
+    score = credit(key, ok) if answer.credit == "entries" else float(ok.all())
     message = ("Correct." if status == "correct" else
                f"{right} of {total} right (credit {score:.2f})." if total > 1 else "Not right.")
     return Grade(status, score, ok.reshape(shape), right, total, (), message)
@@ -224,7 +224,10 @@ CREDIT_POLICY = (
     "background: the score is the fraction of the other entries that are right, minus "
     "half the fraction of background entries that are wrong, never below 0, so a "
     "constant answer, or one that copies the background everywhere, earns nothing. "
-    "Any other answer is scored as the fraction of its entries that are right. Moodle's "
+    "Any other answer is scored as the fraction of its entries that are right, except a "
+    "receptive field's [size, stride], which is right or wrong as a whole (Moodle, GIFT "
+    "and QTI, which have no all-or-nothing across blanks, mark its two entries apart). "
+    "Moodle's "
     "Cloze blanks carry the same policy in whole marks: each informative blank weighs "
     "enough that copying the background earns at most 0.2.")
 

@@ -46,6 +46,10 @@ class Answer:
     value: NDArray[np.float64]
     labels: tuple[str, ...] = ()
     reveal_shape: bool = True
+    # "entries": credit per entry (grading.CREDIT_POLICY); "whole": all or nothing, for
+    # answers whose entries only mean something together (a receptive field's size and
+    # stride).
+    credit: str = "entries"
 
     def cell_label(self, index: tuple[int, ...]) -> str:
         """How feedback names one cell, counting from 1 as the lectures do: ``height``,

@@ -299,7 +299,10 @@ def test_every_solution_grades_as_correct_and_a_perturbed_one_does_not(kind: str
         cell = seed % flat.size
         flat[cell] += 1
         grade = check(e.answer, wrong.tolist(), e.tolerance)
-        assert grade.score == pytest.approx(expected_credit(e.answer.value, cell))
+        if e.answer.credit == "whole":  # right or wrong as a whole
+            assert grade.score == 0.0
+        else:
+            assert grade.score == pytest.approx(expected_credit(e.answer.value, cell))
         assert np.flatnonzero(~grade.cells.reshape(-1)).tolist() == [cell]
 
 
@@ -323,7 +326,7 @@ CONSTANT_BOUNDED = ("conv-size", "transposed-size", "pool-size", "same-padding",
                     "c-row", "im2col-row", "backward-dx", "backward-dw", "conv1d-output",
                     "conv-cell", "true-conv", "layer-cost", "stack-receptive-field",
                     "conv3d-size", "causal-padding", "network-shape", "chain-factor",
-                    "kernel-tap-grad", "sgd-step")
+                    "kernel-tap-grad", "sgd-step", "receptive-field")
 
 
 @pytest.mark.parametrize("kind", CONSTANT_BOUNDED)
