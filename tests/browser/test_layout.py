@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-PAGES = ["/", "/transposed", "/pool", "/matrix", "/backward", "/practice"]
+PAGES = ["/", "/transposed", "/pool", "/matrix", "/backward", "/signal", "/volume", "/practice"]
 
 CUT_OFF = """() => [...document.querySelectorAll('.map .grid')].filter(g => {
   const panel = g.closest('.map').getBoundingClientRect();
