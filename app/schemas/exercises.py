@@ -104,8 +104,9 @@ class CheckRequest(BaseModel):
     answer: Any = Field(
         description='A number or a string ("15/9", "-3/4", "1.5") for a scalar; a list for a '
                     "vector; nested lists of those for a grid.")
-    hide_shape: bool = Field(False, description="The grid's size was part of the question: "
-                                                "a wrong-sized grid is not told the size.")
+    hide_shape: bool = Field(False, strict=True,
+                             description="The grid's size was part of the question: a "
+                                         "wrong-sized grid is not told the size.")
 
 
 class FormatProblemModel(BaseModel):
