@@ -9,13 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from app import code
+from app import code, code_network
 from app.jsonroute import JsonBodyRoute
 from app.limits import check_limit
 from app.schemas.code import CodeRequest
 from app.schemas.common import ERROR_RESPONSES
 from app.schemas.conv import Conv2dRequest
 from app.schemas.matrix import BackwardRequest
+from app.schemas.network import NetworkRequest
 from app.schemas.pipeline import PipelineRequest
 from app.schemas.pool import Pool2dRequest
 from app.schemas.signal import Conv1dRequest
@@ -34,6 +35,7 @@ _VIEWS: dict[str, tuple[type[BaseModel], Any]] = {
     "pipeline": (PipelineRequest, code.pipeline),
     "conv1d": (Conv1dRequest, code.conv1d),
     "conv3d": (Conv3dRequest, code.conv3d),
+    "network": (NetworkRequest, code_network.network),
 }
 
 

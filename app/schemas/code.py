@@ -17,6 +17,6 @@ class CodeRequest(BaseModel):
                                        "kernel": [[1, 2], [2, 1]]}}]})
 
     view: Literal["conv1d", "conv2d", "conv3d", "conv2d/backward", "conv_transpose2d", "pool2d",
-                  "pipeline"] = Field(
+                  "pipeline", "network"] = Field(
         description="The endpoint whose request this is (POST /api/<view>).")
     request: dict[str, Any] = Field(description="Its body, exactly as that endpoint takes it.")

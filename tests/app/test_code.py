@@ -182,3 +182,33 @@ def test_signal_and_volume_snippets_print_the_output(client: TestClient) -> None
     for (req, lang, _, want), got in zip(cases, run_all([c[2] for c in cases])):
         np.testing.assert_allclose(np.asarray(got).reshape(-1), np.asarray(want).reshape(-1),
                                    rtol=1e-10, atol=1e-10, err_msg=f"{lang}: {req}")
+
+
+def test_network_snippets_build_the_stack_in_torch_nn(client: TestClient) -> None:
+    """The /network view's code: each preset (and a custom stack on a feature vector) as
+    torch.nn layers, which print the output shape and the parameter count the table's
+    totals give."""
+    requests: list[dict[str, Any]] = [
+        {"preset": "lenet5"}, {"preset": "resnet18"}, {"preset": "mobilenet-v1"},
+        {"preset": "alexnet", "input_shape": [3, 127, 127]},
+        {"input_shape": [3, 16, 16], "layers": [
+            {"type": "conv2d", "out_channels": 8, "kernel_size": 3, "padding": "same",
+             "groups": 1}, {"type": "batch_norm2d"}, {"type": "leaky_relu"},
+            {"type": "residual", "body": [{"type": "conv2d", "out_channels": 8,
+                                           "kernel_size": 3, "padding": 1}],
+             "shortcut": []},
+            {"type": "avg_pool2d", "kernel_size": 2, "ceil_mode": True},
+            {"type": "conv_transpose2d", "out_channels": 4, "kernel_size": 2, "stride": 2},
+            {"type": "adaptive_max_pool2d", "output_size": 3}, {"type": "flatten"},
+            {"type": "dropout", "p": 0.2}, {"type": "linear", "out_features": 5}]},
+        {"input_shape": [12], "layers": [{"type": "linear", "out_features": 7},
+                                         {"type": "tanh"}, {"type": "linear",
+                                                            "out_features": 3}]},
+    ]
+    wants, sources = [], []
+    for req in requests:
+        table = client.post("/api/network", json=req).json()
+        wants.append((table["output_shape"], table["total"]["params"]))
+        sources.append(snippets(client, "network", req)["pytorch"])
+    for (shape, params), got in zip(wants, run_all(sources)):
+        assert got == {"output_shape": shape, "params": params}

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -45,6 +46,19 @@ def test_each_view_shows_its_code(page: Page, server: str, path: str, call: str)
     expect(page.locator('[data-code="pytorch"]')).to_contain_text(call)
 
 
-def test_the_network_view_has_no_code_panel(page: Page, server: str) -> None:
+def test_the_network_view_shows_its_stack_in_torch_nn(page: Page, server: str) -> None:
+    """The printed parameter count is the table's total (run here, as a user would)."""
     page.goto(server + "/network")
-    expect(page.locator(".code-panel")).to_be_hidden()
+    expect(page.locator(".code-panel")).to_be_visible()
+    page.locator(".code-panel summary").click()
+    pytorch = page.locator('[data-code="pytorch"]')
+    expect(pytorch).to_contain_text("nn.LazyConv2d(")
+    expect(page.locator('[data-code="numpy"]')).to_be_hidden()
+    printed = run(pytorch.text_content() or "")
+    page.locator(".twin summary").click()  # the JSON twin: the body the table came from
+    twin = page.locator('[data-twin="body"]')
+    expect(twin).to_contain_text("{")
+    table = httpx.post(server + "/api/network", json=json.loads(twin.text_content() or "")
+                       ).json()
+    assert printed == {"output_shape": table["output_shape"],
+                       "params": table["total"]["params"]}

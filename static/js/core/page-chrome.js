@@ -81,6 +81,7 @@ const CODE_VIEWS = {
   '/api/pipeline': ['pipeline', (b) => ({ input: b.input, stages: b.stages })],
   '/api/conv1d': ['conv1d', (b) => b],
   '/api/conv3d': ['conv3d', (b) => b],
+  '/api/network': ['network', (b) => b],
 };
 
 /** The Code panel: the PyTorch and NumPy snippets of the current request. */
