@@ -103,3 +103,9 @@ def test_a_typo_is_named_beside_its_field_and_kept(spage: Page, server: str) -> 
     spage.locator('[data-param="kernel"]').fill("1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1")
     spage.locator('[data-param="pad"]').select_option("valid")
     expect(spage.locator('[data-error-for="kernel"]')).to_contain_text("padded input")
+
+
+def test_a_stack_too_deep_to_trace_says_so(spage: Page) -> None:
+    spage.locator('[data-stack="dilations"]').fill(", ".join(["1024"] * 9))
+    expect(spage.locator('[data-stack="error"]')).to_contain_text("9,217 samples")
+    expect(spage.locator('[data-stack="error"]')).to_be_visible()

@@ -17,6 +17,7 @@ import { drawStems } from './stems.js';
 import { drawStack, layerReads } from './stack.js';
 
 const ENDPOINT = '/api/conv1d';
+const MAX_FIELD = 8192;  // samples a traced stack may span: each layer's trace is one page
 const { text, flag } = codecs;
 const url = new UrlState([
   { key: 'input', url: 'x', codec: text, def: '0, 0, 3, 6, 3, 0, 0, 9, 9, 9' },
@@ -102,6 +103,11 @@ function stackOf(s) {
   }
   if (dilations.length > 12) return { error: 'at most 12 layers' };
   if (!Number.isInteger(k) || k < 1 || k > 8) return { error: 'kernel size: a whole number from 1 to 8' };
+  const field = 1 + (k - 1) * dilations.reduce((a, d) => a + d, 0);
+  if (field > MAX_FIELD) {
+    return { error: `this stack sees ${field.toLocaleString('en')} samples: the page traces `
+      + `receptive fields of up to ${MAX_FIELD.toLocaleString('en')} (one trace page per layer)` };
+  }
   return { dilations, k };
 }
 
