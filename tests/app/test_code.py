@@ -157,8 +157,11 @@ def test_bad_requests_are_named_under_request(client: TestClient) -> None:
     big = client.post("/api/code", json={"view": "conv2d", "request": {
         "input": [[0] * 300] * 300, "kernel": [[1]]}})
     assert big.status_code == 413 and "max_code_numbers" in big.json()["detail"][0]["msg"]
-    nope = client.post("/api/code", json={"view": "network", "request": {}})
+    nope = client.post("/api/code", json={"view": "volume", "request": {}})
     assert nope.status_code == 422 and nope.json()["detail"][0]["loc"] == ["body", "view"]
+    empty = client.post("/api/code", json={"view": "network", "request": {}})
+    assert empty.status_code == 422 and empty.json()["detail"][0]["loc"][:2] == ["body",
+                                                                                "request"]
 
 
 def test_signal_and_volume_snippets_print_the_output(client: TestClient) -> None:
