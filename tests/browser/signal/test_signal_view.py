@@ -109,3 +109,10 @@ def test_a_stack_too_deep_to_trace_says_so(spage: Page) -> None:
     spage.locator('[data-stack="dilations"]').fill(", ".join(["1024"] * 9))
     expect(spage.locator('[data-stack="error"]')).to_contain_text("9,217 samples")
     expect(spage.locator('[data-stack="error"]')).to_be_visible()
+
+
+def test_the_keyboard_panel_lists_only_what_this_page_does(spage: Page, server: str) -> None:
+    expect(spage.locator(".keys dt", has_text="Space")).to_be_visible()
+    expect(spage.locator(".keys .pin-key").first).to_be_hidden()  # no linked cells here
+    spage.goto(server + "/pool")
+    expect(spage.locator(".keys .pin-key").first).to_be_visible()
