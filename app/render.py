@@ -82,6 +82,24 @@ def conv_trace(result: Conv2dResult, trace: bool | TracePage, as_int: bool,
     return trace_info(span[0], len(steps), result.n_steps), steps
 
 
+def axis_steps(result: Conv2dResult, span: tuple[int, int] | None, as_int: bool,
+               axis: int | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A trace page as plain step dicts, for the signal and volume endpoints: ``out``
+    [channel, *position] and ``window`` per tap, on every spatial axis or, with ``axis``,
+    on that one only (a signal is the width of a one-row map)."""
+    if span is None:
+        return trace_info(0, 0, result.n_steps), []
+    t = conv2d_trace(result, start=span[0], limit=span[1])  # a start past the end: 422
+    out = t.out if axis is None else t.out[:, [0, 1 + axis]]
+    window = t.window if axis is None else t.window[:, :, axis]
+    steps = [{"index": span[0] + j, "out": out[j].tolist(), "window": window[j].tolist(),
+              "padding": t.padding[j].tolist(), "products": lists(t.products[j], as_int),
+              "partial_sums": lists(t.partial_sums[j], as_int),
+              "bias": lists(t.bias[j], as_int), "value": lists(t.value[j], as_int)}
+             for j in range(len(t.value))]
+    return trace_info(span[0], len(steps), result.n_steps), steps
+
+
 # A lecture hall asks for the same geometry again and again; the positions of its steps
 # (out, window, padding flags) depend on the geometry alone, so small pages keep them as
 # pre-serialized JSON. Only small ones: a cached page is thousands of small objects that

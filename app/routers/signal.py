@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.jsonroute import JsonBodyRoute
 from app.limits import check_conv2d, check_sizes, check_windows
-from app.render import conv_exact, page, trace_info
+from app.render import axis_steps, conv_exact, page, trace_info
 from app.schemas.common import ERROR_RESPONSES
 from app.schemas.signal import (
     Conv1dBackwardRequest,
@@ -20,7 +20,7 @@ from app.schemas.signal import (
 )
 from app.serialize import dumps, exact_integers, gc_paused, lists
 from engine.backward import kernel_grad_trace
-from engine.conv import conv2d_trace, run_conv2d
+from engine.conv import run_conv2d
 from engine.errors import InputError
 from engine.geometry import pool_axis
 from engine.params import as_matrix
@@ -59,18 +59,7 @@ def _answer(request: Conv1dRequest) -> bytes:
             "arithmetic": [arithmetic],
         }
         span = page(request.trace, result.n_steps, int(result.kernel[0].size))
-        steps: list[dict[str, Any]] = []
-        if span is not None:
-            t = conv2d_trace(result, start=span[0], limit=span[1])
-            for j in range(len(t.value)):
-                steps.append({
-                    "index": span[0] + j, "out": [int(t.out[j, 0]), int(t.out[j, 2])],
-                    "window": t.window[j, :, 1].tolist(), "padding": t.padding[j].tolist(),
-                    "products": lists(t.products[j], as_int),
-                    "partial_sums": lists(t.partial_sums[j], as_int),
-                    "bias": lists(t.bias[j], as_int), "value": lists(t.value[j], as_int)})
-        body["trace"] = trace_info(span[0] if span else 0, len(steps), result.n_steps)
-        body["steps"] = steps
+        body["trace"], body["steps"] = axis_steps(result, span, as_int, axis=1)
         data = dumps(body)
         del body
     return data

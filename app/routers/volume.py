@@ -10,12 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from app.jsonroute import JsonBodyRoute
 from app.limits import check_conv2d
-from app.render import conv_exact, conv_result, page, trace_info
+from app.render import axis_steps, conv_exact, conv_result, page
 from app.schemas.common import ERROR_RESPONSES
 from app.schemas.volume import Conv3dRequest
-from app.serialize import dumps, gc_paused, lists
-from engine.conv import conv2d_trace, plan_conv3d, run_conv2d
-from engine.errors import InputError
+from app.serialize import dumps, gc_paused
+from engine.conv import plan_conv3d, run_conv2d
 
 router = APIRouter(prefix="/api", tags=["volumes"], route_class=JsonBodyRoute)
 
@@ -31,21 +30,7 @@ def _answer(request: Conv3dRequest) -> bytes:
         as_int = conv_exact(result)
         body: dict[str, Any] = conv_result(result, as_int)
         span = page(request.trace, result.n_steps, int(result.kernel[0].size))
-        steps: list[dict[str, Any]] = []
-        if span is not None:
-            if span[0] >= result.n_steps:
-                raise InputError("trace", f"start {span[0]} is outside the "
-                                          f"{result.n_steps} steps")
-            t = conv2d_trace(result, start=span[0], limit=span[1])
-            for j in range(len(t.value)):
-                steps.append({
-                    "index": span[0] + j, "out": t.out[j].tolist(),
-                    "window": t.window[j].tolist(), "padding": t.padding[j].tolist(),
-                    "products": lists(t.products[j], as_int),
-                    "partial_sums": lists(t.partial_sums[j], as_int),
-                    "bias": lists(t.bias[j], as_int), "value": lists(t.value[j], as_int)})
-        body["trace"] = trace_info(span[0] if span else 0, len(steps), result.n_steps)
-        body["steps"] = steps
+        body["trace"], body["steps"] = axis_steps(result, span, as_int)
         data = dumps(body)
         del body
     return data
