@@ -37,6 +37,10 @@ class Limits:
     max_pipeline_cells: int = 2_097_152
     # Numbers POST /api/code writes out as tensors in a snippet (a 256×256 input is 65,536).
     max_code_numbers: int = 65_536
+    # POST /api/figure: frames of a GIF (one per step), and the cells drawn in all of its
+    # frames together (a 6×6 convolution's 4 steps draw about 200)
+    max_figure_frames: int = 120
+    max_figure_cells: int = 200_000
     max_trace_steps: int = 16_384
     max_trace_products: int = 1_048_576
     max_matrix_entries: int = 1_048_576

@@ -31,6 +31,7 @@ from app.routers import (
     api,
     code,
     exercises,
+    figure,
     images,
     matrix,
     network,
@@ -143,6 +144,7 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
 # In the order routes are matched: the busiest first (api's conv2d), the pages last.
 ROUTERS = (api.router, matrix.router, transposed.router, pool.router, network.router,
            signal.router, volume.router, stages.router, pipeline.router, images.router, code.router,
+           figure.router,
            exercises.router, pages.router)
 
 

@@ -89,6 +89,7 @@ export class Detail {
       : this.of === 'grad_input' ? s.input_shape : shapeOf(s[this.of]);
     this.total = size(this.shape);
     this.pages = new Map(); // start → a promise of that page's steps
+    this.view = (this.view || 0) + 1; // a page of an earlier stage or gradient never writes
     this.go(Math.min(Math.max(0, step), this.total - 1));
   }
 
@@ -106,9 +107,10 @@ export class Detail {
     this.q('where').textContent = `${this.of === 'forward' || this.of === 'grad_input' ? 'cell' : 'entry'} ${(this.step + 1).toLocaleString('en-US')} of ${this.total.toLocaleString('en-US')}`;
     const k = this.k;
     const want = this.step;
+    const view = this.view;
     if (this.of === 'forward' || this.of === 'grad_input') this.hooks.mark(k, at, null, this.of);
     const found = await this.load(want);
-    if (k !== this.k || want !== this.step || !found) return;
+    if (view !== this.view || k !== this.k || want !== this.step || !found) return;
     this.q('formula').textContent = found.formula;
     this.q('note').textContent = found.note || '';
     this.showTerms(found);
@@ -150,20 +152,22 @@ export class Detail {
     const start = Math.floor(index / PAGE) * PAGE;
     const k = this.k;
     const of = this.of;
-    if (!this.pages.has(start)) {
+    const { pages } = this;
+    if (!pages.has(start)) {
       const base = this.hooks.body();
       const promise = of === 'forward'
         ? api.pipeline({ input: base.input, stages: base.stages, outputs: false, reads: false,
           trace: { stage: k, start, limit: PAGE } })
         : api.pipelineBackward({ ...base, outputs: false, reads: false,
           trace: { stage: k, of, start, limit: PAGE } });
-      this.pages.set(start, promise.then((answer) => answer.stages[k].steps));
+      pages.set(start, promise.then((answer) => answer.stages[k].steps));
     }
     try {
-      const steps = await this.pages.get(start);
+      const steps = await pages.get(start);
       return steps[index - start] || null;
     } catch (err) {
-      this.pages.delete(start);
+      if (pages !== this.pages) return null; // an earlier stage's or gradient's page
+      pages.delete(start);
       this.q('formula').textContent = `Could not load the steps: ${err.message}`;
       return null;
     }

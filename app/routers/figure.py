@@ -1,0 +1,167 @@
+"""POST /api/figure: a view's stage at a step as SVG, PNG, GIF or TikZ, drawn on the
+server from the same answer the view's own endpoint gives the page."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from app.figure import chains, matrices, raster, scatter, svg, tikz, windows
+from app.figure.draw import Panel, compose
+from app.figure.scene import Scene
+from app.figure.style import THEMES
+from app.jsonroute import JsonBodyRoute
+from app.limits import LIMITS, check_limit
+from app.routers import api, matrix, network, pipeline, pool, transposed
+from app.schemas.common import ERROR_RESPONSES
+from app.schemas.conv import Conv2dRequest
+from app.schemas.figure import FigureRequest
+from app.schemas.matrix import BackwardRequest, MatrixRequest
+from app.schemas.network import NetworkRequest
+from app.schemas.pipeline import PipelineRequest
+from app.schemas.pool import MaxUnpool2dRequest, Pool2dRequest
+from app.schemas.transposed import ConvTranspose2dRequest
+from engine.errors import InputError
+
+router = APIRouter(prefix="/api", tags=["figures"], route_class=JsonBodyRoute)
+
+Layout = tuple[str, list[Panel], list[str]]
+
+
+@dataclass(frozen=True)
+class View:
+    model: type[BaseModel]
+    endpoint: Callable[[Any], Awaitable[Response]]
+    draw: Callable[[dict[str, Any], dict[str, Any], int], Layout]  # (body, answer, step)
+    traced: bool = True  # stepped by the endpoint's trace page (else: layers, stages)
+    history: bool = False  # the step is drawn with every step before it (a scatter's)
+
+
+VIEWS: dict[str, View] = {
+    "conv2d": View(Conv2dRequest, api.conv2d, windows.conv2d),
+    "pool2d": View(Pool2dRequest, pool.pool2d_endpoint, windows.pool2d),
+    "conv_transpose2d": View(ConvTranspose2dRequest, transposed.conv_transpose2d_endpoint,
+                             scatter.conv_transpose2d),
+    "max_unpool2d": View(MaxUnpool2dRequest, pool.max_unpool2d_endpoint, scatter.max_unpool2d,
+                         history=True),
+    "conv2d/matrix": View(MatrixRequest, matrix.conv2d_matrix_endpoint, matrices.matrix),
+    "conv2d/backward": View(BackwardRequest, matrix.conv2d_backward_endpoint,
+                            matrices.backward),
+    "network": View(NetworkRequest, network.network, chains.network, traced=False),
+    "pipeline": View(PipelineRequest, pipeline.pipeline_endpoint, chains.pipeline,
+                     traced=False),
+}
+
+MEDIA = {"svg": "image/svg+xml", "png": "image/png", "gif": "image/gif",
+         "tikz": "application/x-tex"}
+SUFFIX = {"svg": "svg", "png": "png", "gif": "gif", "tikz": "tex"}
+
+
+def _parsed(view: View, body: dict[str, Any]) -> BaseModel:
+    try:
+        return view.model.model_validate(body)
+    except ValidationError as error:
+        raise RequestValidationError([{**e, "loc": ("body", "request", *e["loc"])}
+                                      for e in error.errors()]) from None
+
+
+async def _answer(view: View, body: dict[str, Any]) -> dict[str, Any]:
+    try:
+        response = await view.endpoint(_parsed(view, body))
+    except InputError as error:  # the inner request's fault: named under "request"
+        error.loc = ("request", *getattr(error, "loc", (error.field,)))  # type: ignore[attr-defined]
+        raise
+    answer: dict[str, Any] = orjson.loads(bytes(response.body))
+    return answer
+
+
+def _steps(request: FigureRequest, answer: dict[str, Any]) -> int:
+    if VIEWS[request.view].traced:
+        return int(answer["trace"]["total"])
+    return len(answer["layers"] if request.view == "network" else answer["stages"])
+
+
+_NOT_DRAWN = ("steps", "kernel_steps", "arithmetic", "equivalent", "full_convolution",
+              "symbolic", "formulas")
+
+
+def _cells(answer: Any) -> int:
+    """How many numbers an answer's maps hold: a bound on the cells one frame draws."""
+    if isinstance(answer, list):
+        return sum(_cells(v) for v in answer)
+    if isinstance(answer, dict):
+        return sum(_cells(v) for k, v in answer.items() if k not in _NOT_DRAWN)
+    return 1
+
+
+def _scenes(request: FigureRequest, body: dict[str, Any], answer: dict[str, Any],
+            steps: range) -> list[Scene]:
+    view = VIEWS[request.view]
+    theme = THEMES[request.theme]
+    scenes = []
+    for k in steps:
+        heading, panels, lines = view.draw(body, answer, k)
+        scenes.append(compose(theme, f"convviz {request.view} figure: {heading}", panels,
+                              lines, heading=heading))
+    return scenes
+
+
+def _render(request: FigureRequest, scenes: list[Scene]) -> bytes:
+    if request.format == "svg":
+        return svg.render(scenes[0])
+    if request.format == "png":
+        return raster.png(scenes[0], request.scale)
+    if request.format == "gif":
+        return raster.gif(scenes, request.scale, request.frame_ms)
+    return tikz.render(scenes[0]).encode()
+
+
+@router.post("/figure", responses={**ERROR_RESPONSES, 200: {"content": {
+    m: {} for m in MEDIA.values()}, "description": "The figure"}},
+    summary="A view's stage as SVG, PNG, GIF or TikZ", response_class=Response)
+async def figure(request: FigureRequest) -> Response:
+    """Draw `view`'s stage for `request` (that view's own body) at `step`, with the page's
+    colours, labels and numbers: SVG with text as text, PNG, an animated GIF of every
+    step (one frame each, up to `max_figure_frames`), or a standalone TikZ document that
+    compiles with pdflatex. Step 0 of the stride-3 example is h₁₁ = 3·1 + 2·2 + … = 52."""
+    view = VIEWS[request.view]
+    body = dict(request.request)
+    gif = request.format == "gif"
+    if view.traced:
+        first = 0 if gif or view.history else request.step
+        body["trace"] = {"start": first, "limit": LIMITS.max_figure_frames if gif
+                         else request.step + 1 - first}
+        if request.view == "conv2d/backward":
+            body["kernel_trace"] = False
+    elif request.view == "pipeline":
+        body |= {"trace": False, "outputs": True}
+    try:
+        answer = await _answer(view, body)
+    except InputError as error:
+        if gif or getattr(error, "field", "") != "trace":
+            raise
+        raise InputError("step", error.message.replace("start", "step")) from None
+    total = _steps(request, answer)
+    if gif:
+        check_limit(("format",), "the frames of this gif (one per step)", total,
+                    "max_figure_frames")
+        frames = range(total)
+    else:
+        if request.step >= total:
+            raise InputError("step", f"step {request.step} is outside the {total} steps "
+                                     f"(0 to {total - 1})")
+        frames = range(request.step, request.step + 1)
+    check_limit(("request",), "the cells this figure would draw",
+                _cells(answer) * len(frames), "max_figure_cells")
+    scenes = await run_in_threadpool(_scenes, request, body, answer, frames)
+    data = await run_in_threadpool(_render, request, scenes)
+    name = f"convviz-{request.view.replace('/', '-')}" + ("" if gif else f"-step{request.step + 1}")
+    return Response(data, media_type=MEDIA[request.format], headers={
+        "Content-Disposition": f'inline; filename="{name}.{SUFFIX[request.format]}"'})

@@ -1,0 +1,251 @@
+"""POST /api/figure: every view in every format renders a deck example, checked by real
+parsers (ElementTree, Pillow, pdflatex and pdftotext), against the numbers of the
+view's own endpoint, and refused clearly when it is asked too much."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageChops, ImageStat
+
+from app.figure import style
+from app.paths import STATIC
+
+A6 = [[3, 2, 7, 1, 6, 3], [4, 1, 1, 0, 9, 8], [8, 2, 0, 1, 2, 4], [5, 6, 0, 7, 1, 4],
+      [0, 5, 4, 9, 6, 0], [4, 6, 2, 4, 0, 5]]
+K3 = [[1, 2, 2], [2, 1, 2], [2, 2, 1]]
+STRIDE3 = {"input": A6, "kernel": K3, "stride": 3}
+SVG = "{http://www.w3.org/2000/svg}"
+
+# A deck example per view (seeds/README.md), its endpoint and the steps it has.
+EXAMPLES: dict[str, tuple[dict[str, Any], int]] = {
+    "conv2d": (STRIDE3, 4),
+    "conv2d/matrix": (STRIDE3, 4),
+    "conv_transpose2d": ({"input": [[1, 3, 2], [2, 5, 6], [7, 1, 3]],
+                          "kernel": [[0, 1], [3, 2]], "stride": 2}, 9),
+    "pool2d": ({"input": [[9, -9, 7], [2, 5, 6], [-7, 9, -10]], "mode": "max",
+                "kernel_size": 2, "stride": 1}, 4),
+    "max_unpool2d": ({"input": [[9, 7], [9, 9]], "indices": [[0, 2], [7, 7]],
+                      "kernel_size": 2, "stride": 1, "output_size": [3, 3]}, 4),
+    "conv2d/backward": ({"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
+                         "kernel": [[1, 2], [3, 4]], "grad_output": [[1, 1], [1, 1]],
+                         "flip_kernel": True}, 4),
+    "network": ({"preset": "lenet5"}, 12),
+    "pipeline": ({"input": [[0, 0, 255, 255]] * 6, "stages": [
+        {"op": "conv2d", "kernel": "sobel-x", "padding": 1}, {"op": "relu"},
+        {"op": "max_pool2d", "kernel_size": 2}]}, 3),
+}
+
+
+def figure(client: TestClient, view: str, fmt: str, step: int = 0, **kw: Any) -> Any:
+    body = {"view": view, "request": EXAMPLES[view][0], "step": step, "format": fmt, **kw}
+    return client.post("/api/figure", json=body)
+
+
+def texts(svg: bytes, role: str | None = None) -> list[str]:
+    root = ET.fromstring(svg)
+    return [t.text or "" for t in root.iter(f"{SVG}text")
+            if role is None or t.get("class") == role]
+
+
+def numbers(nested: Any) -> list[str]:
+    if isinstance(nested, list):
+        return [n for v in nested for n in numbers(v)]
+    return [f"{nested:g}".replace("-", "\u2212")]
+
+
+def endpoint_output(client: TestClient, view: str) -> Any:
+    answer = client.post(f"/api/{view}", json=EXAMPLES[view][0]).json()
+    if view == "network":
+        return [f"{layer['params']:,}" for layer in answer["layers"]]
+    if view == "pipeline":
+        return answer["stages"][0]["output"]
+    if view == "conv2d/backward":
+        return answer["grad_input"]
+    return answer["output"]
+
+
+@pytest.mark.parametrize("view", list(EXAMPLES))
+def test_svg_is_xml_with_the_output_numbers(client: TestClient, view: str) -> None:
+    last = EXAMPLES[view][1] - 1
+    response = figure(client, view, "svg", step=last)  # the last step: the output complete
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SVG}svg" and float(root.get("width") or 0) > 100
+    drawn = texts(response.content)
+    want = endpoint_output(client, view)
+    if view == "network":
+        assert all(w in drawn for w in want)
+    else:
+        assert sorted(numbers(want)) == sorted(n for n in numbers(want) if n in drawn)
+    assert f"step {last + 1} of" in " ".join(drawn) or f"layer {last + 1} of" in " ".join(drawn) \
+        or f"stage {last + 1} of" in " ".join(drawn)
+
+
+def test_stride_3_step_1_in_every_format(client: TestClient, tmp_path: Path) -> None:
+    """The stride-3 example's step 1 (step 0 of the trace): the window on the top-left
+    3×3 block and h₁₁ = 3·1 + 2·2 + … = 52, in SVG, PNG, GIF and TikZ alike."""
+    svg = figure(client, "conv2d", "svg").content
+    formula = texts(svg, "formula")
+    assert formula == ["h₁₁ = 3·1 + 2·2 + 7·2 + 4·2 + 1·1 + 1·2 + 8·2 + 2·2 + 0·1 = 52"]
+    assert "Convolution, step 1 of 4: h₁₁ · stride 3 · padding 0 · dilation 1" in texts(svg)
+    # the window's nine cells carry their weights, in the kernel's order
+    assert texts(svg, "weight") == [f"×{w}" for row in K3 for w in row]
+    frames = [r for r in ET.fromstring(svg).iter(f"{SVG}rect")
+              if r.get("fill") == "none" and r.get("stroke-width") == "3"]
+    assert len(frames) == 9 + 1  # the window and the current output cell
+
+    png = Image.open(io.BytesIO(figure(client, "conv2d", "png", scale=1).content))
+    assert png.format == "PNG"
+    png2 = Image.open(io.BytesIO(figure(client, "conv2d", "png", step=1, scale=1).content))
+    assert png.size == png2.size and ImageChops.difference(
+        png.convert("RGB"), png2.convert("RGB")).getbbox() is not None  # the window moved
+    gif = Image.open(io.BytesIO(figure(client, "conv2d", "gif", scale=1).content))
+    assert gif.format == "GIF" and gif.n_frames == 4
+    gif.seek(0)
+    first = gif.convert("RGB")
+    diff = ImageStat.Stat(ImageChops.difference(first, png.convert("RGB"))).mean
+    assert max(diff) < 2  # frame 1 of the gif is the png of step 1 (up to its palette)
+
+    tex = figure(client, "conv2d", "tikz").content.decode()
+    assert tex.isascii() and "U+" not in tex
+    pdf_text = compile_tex(tmp_path, {"stride3": tex})["stride3"]
+    assert "h11 = 3·1 + 2·2 + 7·2 + 4·2 + 1·1 + 1·2 + 8·2 + 2·2 + 0·1 = 52" in \
+        re.sub(r"\s*·\s*", "·", pdf_text.replace("\n", " "))
+
+
+def compile_tex(tmp: Path, documents: dict[str, str]) -> dict[str, str]:
+    """Compile each document with pdflatex (at once, in threads) and give back the text
+    pdftotext reads from its PDF; each must be one page."""
+    assert shutil.which("pdflatex") and shutil.which("pdftotext"), \
+        "pdflatex and pdftotext: scripts/test installs them from Debian's packages"
+
+    def build(name: str) -> str:
+        (tmp / f"{name}.tex").write_text(documents[name])
+        run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                              f"{name}.tex"], cwd=tmp, capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stdout[-2000:]
+        info = subprocess.run(["pdfinfo", f"{name}.pdf"], cwd=tmp, capture_output=True,
+                              text=True, check=True).stdout
+        assert re.search(r"Pages:\s+1\b", info), info
+        return subprocess.run(["pdftotext", "-layout", f"{name}.pdf", "-"], cwd=tmp,
+                              capture_output=True, text=True, check=True).stdout
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(zip(documents, pool.map(build, documents), strict=True))
+
+
+def test_tikz_of_every_view_compiles_with_pdflatex(client: TestClient, tmp_path: Path) -> None:
+    documents = {}
+    for view in EXAMPLES:
+        response = figure(client, view, "tikz", step=1)
+        assert response.status_code == 200, response.text
+        tex = response.content.decode()
+        assert tex.isascii() and "U+" not in tex, view  # every symbol has its LaTeX
+        documents[view.replace("/", "-")] = tex
+    text = compile_tex(tmp_path, documents)
+    assert "Transposed convolution, step 2 of 9" in text["conv_transpose2d"]
+    assert "61,706 parameters" in text["network"]
+    assert "max(" in text["pool2d"] and "= 7" in text["pool2d"]
+    assert "∂" not in text["conv2d-backward"] and "δ" in text["conv2d-backward"]
+
+
+@pytest.mark.parametrize("view", list(EXAMPLES))
+def test_png_and_gif_decode_with_a_frame_per_step(client: TestClient, view: str) -> None:
+    png = figure(client, view, "png", step=1, scale=2)
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(png.content))
+    image.verify()
+    one = Image.open(io.BytesIO(figure(client, view, "png", step=1, scale=1).content))
+    assert image.size == (2 * one.width, 2 * one.height)
+    gif = figure(client, view, "gif", scale=0.5, frame_ms=300)
+    assert gif.status_code == 200 and gif.headers["content-type"] == "image/gif"
+    frames = Image.open(io.BytesIO(gif.content))
+    assert frames.n_frames == EXAMPLES[view][1]
+    assert frames.info["duration"] == 300 and frames.info.get("loop") == 0
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "print"])
+def test_themes(client: TestClient, theme: str) -> None:
+    svg = figure(client, "conv2d", "svg", theme=theme).content
+    root = ET.fromstring(svg)
+    rects = list(root.iter(f"{SVG}rect"))
+    assert rects[0].get("fill") == style.THEMES[theme].paper
+    fills = {r.get("fill") for r in rects} - {"none"}
+    if theme == "print":  # black on white: no data colour at all
+        assert fills <= {"#ffffff", style.THEMES["print"].pad}
+    else:
+        assert style.Scale(9).fill(9) in fills  # the input's 9 in the darkest red
+    png = Image.open(io.BytesIO(figure(client, "conv2d", "png", theme=theme, scale=1).content))
+    paper = style.THEMES[theme].paper
+    assert png.convert("RGB").getpixel((2, 2)) == tuple(int(paper[i:i + 2], 16)
+                                                        for i in (1, 3, 5))
+
+
+def test_colour_stops_are_the_pages() -> None:
+    """The figures' data scale is core/colors.js's, read from that file."""
+    source = (STATIC / "js" / "core" / "colors.js").read_text()
+    for name, stops in (("NEG", style.NEG), ("POS", style.POS)):
+        found = re.search(rf"const {name} = (\[\[.*?\]\]);", source)
+        assert found, name
+        assert [tuple(s) for s in eval(found.group(1))] == list(stops)
+    assert style.Scale(0.0, gray=True).fill(255) == "#ffffff"
+    assert style.Scale(10).fill(-10) == "#053061" and style.Scale(10).fill(0) == "#ebebeb"
+
+
+def test_bad_figure_requests_are_named(client: TestClient) -> None:
+    def post(**body: Any) -> Any:
+        return client.post("/api/figure", json={"view": "conv2d", "request": STRIDE3,
+                                                "format": "svg", **body})
+
+    bad = post(view="conv9d")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "view"]
+    bad = post(format="jpeg")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "format"]
+    bad = post(step=4)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "step"
+    assert "outside the 4 steps" in bad.json()["detail"][0]["msg"]
+    bad = client.post("/api/figure", json={"view": "network", "request": {"preset": "lenet5"},
+                                           "step": 12})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "step"
+    bad = post(request={**STRIDE3, "stride": 0})
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"][:3] == ["body", "request", "stride"]
+    bad = post(request={"input": A6})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == \
+        ["body", "request", "kernel"]
+    bad = post(scale=9)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "scale"]
+
+
+def test_oversized_figures_are_refused_with_the_limit_named(client: TestClient) -> None:
+    big = [[1] * 12 for _ in range(12)]  # 144 steps: more frames than a gif may have
+    over = client.post("/api/figure", json={"view": "conv2d", "format": "gif", "request": {
+        "input": big, "kernel": [[1]]}})
+    assert over.status_code == 413 and "max_figure_frames" in over.json()["detail"][0]["msg"]
+    huge = [[1] * 600 for _ in range(600)]  # 360,000 cells on one frame
+    over = client.post("/api/figure", json={"view": "conv2d", "request": {
+        "input": huge, "kernel": [[1]], "stride": 8}})
+    assert over.status_code == 413 and "max_figure_cells" in over.json()["detail"][0]["msg"]
+    limits = client.get("/api/limits").json()
+    assert limits["max_figure_frames"] == 120 and limits["max_figure_cells"] == 200_000
+
+
+def test_a_large_picture_is_drawn_as_block_averages(client: TestClient) -> None:
+    picture = [[(r * 7 + c * 3) % 256 for c in range(96)] for r in range(96)]
+    response = client.post("/api/figure", json={"view": "pipeline", "step": 0, "request": {
+        "input": picture, "stages": [{"op": "avg_pool2d", "kernel_size": 2}]}})
+    assert response.status_code == 200, response.text
+    notes = texts(response.content, "note")
+    assert "1 × 96 × 96, drawn as 2 × 2 averages" in notes and "1 × 48 × 48" in notes
