@@ -139,7 +139,7 @@ async def figure(request: FigureRequest) -> Response:
         body["trace"] = {"start": first, "limit": LIMITS.max_figure_frames if gif
                          else request.step + 1 - first}
         if request.view == "conv2d/backward":
-            body["kernel_trace"] = False
+            body |= {"kernel_trace": False, "full_convolution_trace": False}
     elif request.view == "pipeline":
         body |= {"trace": False, "outputs": True}
     try:

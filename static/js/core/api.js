@@ -78,3 +78,19 @@ export const pipelineBackward = (body, signal) => call('POST', '/api/pipeline/ba
 
 /** POST /api/code: the PyTorch and NumPy code behind a view's request. */
 export const code = (body) => call('POST', '/api/code', body);
+
+/** POST /api/figure: a view's stage at a step as a file (svg, png, gif or tikz);
+ * resolves to {blob, name} (the server's file name). */
+export async function figure(body) {
+  const response = await fetch('/api/figure', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const payload = await response.json().catch(() => null);
+    const detail = payload && Array.isArray(payload.detail) ? payload.detail
+      : [{ loc: ['body'], msg: `the server answered ${response.status}`, type: 'http' }];
+    throw new ApiError(response.status, detail);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') || '');
+  return { blob: await response.blob(), name: name ? name[1] : 'convviz-figure' };
+}

@@ -5,6 +5,7 @@
 import { ownsKey } from './shortcuts.js';
 import { HIDEABLE, snippet } from './embed.js';
 import * as api from './api.js';
+import { bindExport } from './export-menu.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -53,6 +54,7 @@ export function bindChrome(opts) {
   $('.twin').addEventListener('toggle', () => showTwin(opts.endpoint, opts.body()));
   bindEmbed(opts);
   bindCode(opts);
+  bindExport(opts);
   // The JSON panel covers the stage: a click outside it closes it.
   document.addEventListener('click', (e) => {
     if ($('.twin').open && !e.target.closest('.twin')) $('.twin').open = false;
