@@ -174,7 +174,7 @@ def _draw_grid(scene: Scene, theme: Theme, grid: Grid, x: float, y: float) -> No
                 fill, ink = theme.panel, theme.ink
             if cell.kind == "later":  # not computed yet: faded, as the page shows it
                 fill = mix(fill, theme.panel, theme.later)
-                ink = mix(ink, theme.panel, 0.35) if theme.data else theme.soft
+                ink = theme.soft  # readable on the faded fill, whatever the value's was
             scene.add(Rect(cx + 1, cy + 1, c - 2, c - 2, fill,
                            theme.pad_ink if cell.kind == "pad" else theme.line, 1,
                            dashed=cell.kind == "pad"))

@@ -19,7 +19,7 @@ from app.figure.scene import Scene
 from app.figure.style import THEMES
 from app.jsonroute import JsonBodyRoute
 from app.limits import LIMITS, check_limit
-from app.routers import api, matrix, network, pipeline, pool, transposed
+from app.routers import api, matrix, network, pipeline, pool, signal, transposed, volume
 from app.schemas.common import ERROR_RESPONSES
 from app.schemas.conv import Conv2dRequest
 from app.schemas.figure import FigureRequest
@@ -27,7 +27,9 @@ from app.schemas.matrix import BackwardRequest, MatrixRequest
 from app.schemas.network import NetworkRequest
 from app.schemas.pipeline import PipelineRequest
 from app.schemas.pool import MaxUnpool2dRequest, Pool2dRequest
+from app.schemas.signal import Conv1dRequest
 from app.schemas.transposed import ConvTranspose2dRequest
+from app.schemas.volume import Conv3dRequest
 from engine.errors import InputError
 
 router = APIRouter(prefix="/api", tags=["figures"], route_class=JsonBodyRoute)
@@ -46,6 +48,8 @@ class View:
 
 VIEWS: dict[str, View] = {
     "conv2d": View(Conv2dRequest, api.conv2d, windows.conv2d),
+    "conv1d": View(Conv1dRequest, signal.conv1d, windows.conv1d),
+    "conv3d": View(Conv3dRequest, volume.conv3d, windows.conv3d),
     "pool2d": View(Pool2dRequest, pool.pool2d_endpoint, windows.pool2d),
     "conv_transpose2d": View(ConvTranspose2dRequest, transposed.conv_transpose2d_endpoint,
                              scatter.conv_transpose2d),

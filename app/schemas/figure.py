@@ -8,9 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.common import Whole
 
-FIGURE_VIEWS = ("conv2d", "conv_transpose2d", "pool2d", "max_unpool2d", "conv2d/matrix",
-                "conv2d/backward", "network", "pipeline")
-
 
 class FigureRequest(BaseModel):
     """A view, its request and a step: that step's stage as a picture."""
@@ -21,8 +18,8 @@ class FigureRequest(BaseModel):
                       [5, 6, 0, 7, 1, 4], [0, 5, 4, 9, 6, 0], [4, 6, 2, 4, 0, 5]],
             "kernel": [[1, 2, 2], [2, 1, 2], [2, 2, 1]], "stride": 3}}]})
 
-    view: Literal["conv2d", "conv_transpose2d", "pool2d", "max_unpool2d", "conv2d/matrix",
-                  "conv2d/backward", "network", "pipeline"] = Field(
+    view: Literal["conv1d", "conv2d", "conv3d", "conv_transpose2d", "pool2d", "max_unpool2d",
+                  "conv2d/matrix", "conv2d/backward", "network", "pipeline"] = Field(
         description="The endpoint whose request this is (POST /api/<view>).")
     request: dict[str, Any] = Field(description="Its body, exactly as that endpoint takes it "
                                                 "(its trace is set by the figure).")

@@ -40,6 +40,9 @@ EXAMPLES: dict[str, tuple[dict[str, Any], int]] = {
                          "kernel": [[1, 2], [3, 4]], "grad_output": [[1, 1], [1, 1]],
                          "flip_kernel": True}, 4),
     "network": ({"preset": "lenet5"}, 12),
+    "conv1d": ({"input": [1, 2, 3, 4, 5, 6, 7], "kernel": [1, 0, -1], "padding": "causal"}, 7),
+    "conv3d": ({"input": [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]] * 3,
+                "kernel": [[[1, 0], [0, 1]]] * 2}, 8),
     "pipeline": ({"input": [[0, 0, 255, 255]] * 6, "stages": [
         {"op": "conv2d", "kernel": "sobel-x", "padding": 1}, {"op": "relu"},
         {"op": "max_pool2d", "kernel_size": 2}]}, 3),
@@ -174,6 +177,30 @@ def test_png_and_gif_decode_with_a_frame_per_step(client: TestClient, view: str)
     frames = Image.open(io.BytesIO(gif.content))
     assert frames.n_frames == EXAMPLES[view][1]
     assert frames.info["duration"] == 300 and frames.info.get("loop") == 0
+
+
+def test_signal_and_volume_figures_show_the_step_torch_computes(client: TestClient) -> None:
+    """1-D: causal padding puts both zeros on the left, so y(1) reads 0, 1, 2; 3-D: the
+    window is lit in the two depth slices it reads and the sum is torch's output."""
+    import torch
+    import torch.nn.functional as F
+
+    svg = figure(client, "conv1d", "svg", step=1).content
+    assert texts(svg, "formula") == ["y(1) = 0·1 + 1·0 + 2·(−1) = −2"]
+    assert texts(svg, "pad") == ["0", "0"]  # both padding cells, on the left
+    volume = {**EXAMPLES["conv3d"][0], "padding": 1}
+    x = torch.tensor(volume["input"], dtype=torch.float64)[None, None]
+    w = torch.tensor(volume["kernel"], dtype=torch.float64)[None, None]
+    y = F.conv3d(x, w, padding=1)[0, 0]
+    step = 9  # depth 1, row 3, column 2
+    svg = client.post("/api/figure", json={"view": "conv3d", "request": volume,
+                                           "step": step}).content
+    (formula,) = texts(svg, "formula")
+    assert formula.startswith("h₁₃₂ = ") and formula.endswith(f"= {y[0, 2, 1].item():g}")
+    captions = texts(svg, "caption")
+    assert captions[:5] == [f"depth {d}" for d in range(1, 6)]
+    lit = [t for t in texts(svg, "weight")]
+    assert len(lit) == 8  # the 2×2×2 window, over two slices
 
 
 @pytest.mark.parametrize("theme", ["light", "dark", "print"])

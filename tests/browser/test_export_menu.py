@@ -54,7 +54,8 @@ def test_the_labs_step_downloads_as_svg_gif_and_tikz(lab: Page) -> None:
 @pytest.mark.parametrize(("path", "view"), [("/transposed", "conv_transpose2d"),
                                             ("/pool", "pool2d"), ("/matrix", "conv2d/matrix"),
                                             ("/backward", "conv2d/backward"),
-                                            ("/network", "network"), ("/pipeline", "pipeline")])
+                                            ("/network", "network"), ("/pipeline", "pipeline"),
+                                            ("/signal", "conv1d"), ("/volume", "conv3d")])
 def test_every_figure_view_exports_its_state(page: Page, server: str, path: str,
                                              view: str) -> None:
     page.goto(server + path)

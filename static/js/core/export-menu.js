@@ -8,7 +8,9 @@ import * as api from './api.js';
 // (The figure sets the trace itself: the page's own trace settings are left out.)
 const untraced = ({ trace, kernel_trace: kt, full_convolution_trace: ft, ...b }) => b;
 const FIGURE_VIEWS = {
+  '/api/conv1d': ['conv1d', untraced],
   '/api/conv2d': ['conv2d', untraced],
+  '/api/conv3d': ['conv3d', untraced],
   '/api/conv2d/matrix': ['conv2d/matrix', untraced],
   '/api/conv2d/backward': ['conv2d/backward', untraced],
   '/api/conv_transpose2d': ['conv_transpose2d', untraced],
