@@ -72,7 +72,15 @@ def _n(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
-def render(scene: Scene) -> str:
+def picture(scene: Scene) -> str:
+    """The scene as a tikzpicture with its colour definitions (to \\input into a
+    document that loads tikz, as the worksheets do)."""
+    defs, body = _drawing(scene)
+    return "\n".join(["{%", *defs, r"\begin{tikzpicture}[x=0.75pt, y=-0.75pt]", *body,
+                      r"\end{tikzpicture}%", "}"])
+
+
+def _drawing(scene: Scene) -> tuple[list[str], list[str]]:
     colours: dict[str, str] = {}
 
     def c(hex_colour: str) -> str:
@@ -107,6 +115,12 @@ def render(scene: Scene) -> str:
                         rf"font={font}] at ({_n(item.x)},{_n(item.y)}) {{{latex(item.text)}}};")
     defs = [rf"\definecolor{{{name}}}{{HTML}}{{{hex_colour[1:].upper()}}}"
             for hex_colour, name in colours.items()]
+    return defs, body
+
+
+def render(scene: Scene) -> str:
+    """A whole document: pdflatex makes a one-page PDF the figure's size."""
+    defs, body = _drawing(scene)
     return "\n".join([
         f"% {latex(scene.title)}",
         "% convviz figure: compile with pdflatex (TeX Live's tikz, geometry and lmodern). The",

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app import graded
 from app.errors import error_body
+from app.figure import givens
 from app.jsonroute import JsonBodyRoute
 from app.schemas.common import ErrorResponse
 from app.schemas.exercises import (
@@ -162,6 +163,9 @@ async def export_worksheet(
                                    "(Moodle). Moodle, GIFT and QTI always hold the key.")] = False,
     ids: Annotated[bool, Query(description="Markdown: print each exercise's id on the "
                                "student sheet too (the answer key always has them).")] = False,
+    figures: Annotated[bool, Query(description="Markdown and Moodle: a figure of each "
+                                   "exercise's given matrices (TikZ in the PDF, an embedded "
+                                   "PNG in Moodle); never the answer.")] = False,
 ) -> Response:
     """A worksheet of `count` exercises (seeds `seed, seed + 1, …`, from 0 again past
     the largest) as a file:
@@ -177,7 +181,7 @@ async def export_worksheet(
     def build() -> bytes:
         made = make_worksheet(type, difficulty, seed, count, graded.secret())
         sheet = Worksheet([graded.signed(e) for e in made], type, difficulty, seed, answers,
-                          ids)
+                          ids, givens.Figures() if figures else None)
         body = export(sheet, format)
         if isinstance(body, dict):
             return orjson.dumps(body)

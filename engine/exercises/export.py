@@ -9,7 +9,7 @@ import this module, never the other way round.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,6 +23,17 @@ EXTENSIONS = {"json": "json", "markdown": "md", "moodle": "xml", "gift": "gift.t
               "qti": "qti.zip"}
 
 
+class Figures(Protocol):
+    """Draws an exercise's given matrices (app/figure/givens.py): the engine's
+    renderers place the figures, the web layer draws them."""
+
+    def tikz(self, exercise: Exercise) -> tuple[str, float] | None:
+        """A tikzpicture and its width in pt, or None (nothing to draw)."""
+
+    def png(self, exercise: Exercise) -> bytes | None:
+        """A PNG, or None."""
+
+
 @dataclass(frozen=True)
 class Worksheet:
     """The exercises of one export and how they were asked for."""
@@ -33,6 +44,7 @@ class Worksheet:
     seed: int
     answers: bool
     ids: bool = False  # print each exercise's id on the student sheet (the key always has them)
+    figures: Figures | None = None  # Markdown and Moodle: a figure of the given matrices
 
     @property
     def title(self) -> str:

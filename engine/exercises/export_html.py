@@ -20,7 +20,7 @@ def table(rows: list[list[str]], border: bool) -> str:
 def matrix(value: Any, name: str, border: bool) -> str:
     """A 2-D matrix as one table, a 3-D one as a table per channel."""
     if isinstance(value[0][0], list):
-        return "".join(matrix(channel, f"{name}[{c}]", border)
+        return "".join(matrix(channel, f"{name}[{c + 1}]", border)
                        for c, channel in enumerate(value))
     cells = [[html.escape(num(float(v))) for v in row] for row in value]
     return f"<p>{html.escape(name)}</p>{table(cells, border)}"

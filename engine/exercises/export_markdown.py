@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.exercises.export import Worksheet, accepts
+from engine.exercises.export import Figures, Worksheet, accepts
 from engine.exercises.model import Answer, Exercise
 from engine.exercises.numbers import as_fraction
 
@@ -83,7 +83,7 @@ def display(math: str, columns: int) -> list[str]:
 def matrix_math(name: str, value: Any) -> list[str]:
     """``X = [...]``, or one ``X_{c}`` per channel for a 3-D array."""
     if isinstance(value[0][0], list):
-        return [f"{_latex_name(name)}_{{{c}}} = {bmatrix(ch)}" for c, ch in enumerate(value)]
+        return [f"{_latex_name(name)}_{{{c + 1}}} = {bmatrix(ch)}" for c, ch in enumerate(value)]
     return [f"{_latex_name(name)} = {bmatrix(value)}"]
 
 
@@ -92,7 +92,22 @@ def _columns(value: Any) -> int:
     return int(array.shape[-1]) if array.ndim >= 2 else int(array.size)
 
 
-def _exercise(n: int, exercise: Exercise, ids: bool) -> list[str]:
+TEXT_WIDTH_PT = 470  # A4 with 2.2 cm margins: a wider figure is scaled to the line
+
+
+def figure_lines(exercise: Exercise, figures: Figures | None) -> list[str]:
+    """The given matrices' figure as a raw LaTeX block (pandoc passes it to the PDF)."""
+    drawn = figures.tikz(exercise) if figures else None
+    if drawn is None:
+        return []
+    picture, width = drawn
+    body = (f"\\resizebox{{\\linewidth}}{{!}}{{{picture}}}" if width > TEXT_WIDTH_PT
+            else picture)
+    return ["```{=latex}", "\\begin{center}", body, "\\end{center}", "```", ""]
+
+
+def _exercise(n: int, exercise: Exercise, ids: bool, figures: Figures | None = None
+              ) -> list[str]:
     lines = [f"## {n}. {tex(exercise.title)}", ""]
     if ids:
         lines += [f"`{exercise.id}`", ""]
@@ -101,6 +116,7 @@ def _exercise(n: int, exercise: Exercise, ids: bool) -> list[str]:
         if g.is_matrix:
             for math in matrix_math(g.label, g.value):
                 lines += display(math, _columns(g.value))
+    lines += figure_lines(exercise, figures)
     lines += [f"- {tex(g.label)}: {tex(g.text)}" for g in exercise.givens if not g.is_matrix]
     return [*lines, ""]
 
@@ -125,12 +141,13 @@ def render(sheet: Worksheet) -> str:
     LaTeX. Exercise ids are printed with ``sheet.ids`` and always in the answer key."""
     # For pandoc: margins, and \\sloppy so that long names (max_pool2d(kernel_size=3, …))
     # break the line rather than run past the margin.
-    lines = ["---", "geometry: margin=2.2cm", "header-includes: |", "  \\sloppy", "---", "",
+    tikz = ["  \\usepackage{graphicx}", "  \\usepackage{tikz}"] if sheet.figures else []
+    lines = ["---", "geometry: margin=2.2cm", "header-includes: |", "  \\sloppy", *tikz, "---", "",
              f"# {sheet.title}", "",
              f"{len(sheet.exercises)} exercises. Rows and columns are counted from 1, as in "
              f"the lectures. Write fractions as 15/4 or decimals.", ""]
     for n, exercise in enumerate(sheet.exercises, 1):
-        lines += _exercise(n, exercise, sheet.ids)
+        lines += _exercise(n, exercise, sheet.ids, sheet.figures)
     if sheet.answers:
         lines += ["\\newpage", "", "# Answers", ""]
         for n, exercise in enumerate(sheet.exercises, 1):

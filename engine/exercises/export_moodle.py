@@ -4,6 +4,7 @@ in a category per type and difficulty."""
 
 from __future__ import annotations
 
+import base64
 import xml.etree.ElementTree as ET
 
 from engine.exercises import export_html
@@ -47,7 +48,7 @@ def cloze_answer(exercise: Exercise) -> str:
     grid_marks = marks if answer.value.ndim == 3 else marks[None]
     parts = []
     for c, grid in enumerate(grids):
-        name = answer.name if answer.value.ndim == 2 else f"{answer.name}[{c}]"
+        name = answer.name if answer.value.ndim == 2 else f"{answer.name}[{c + 1}]"
         rows = [[blank(float(v), tol, int(w)) for v, w in zip(row, mark_row)]
                 for row, mark_row in zip(grid, grid_marks[c])]
         parts.append(f"<p>{name}</p>{export_html.table(rows, border=True)}")
@@ -56,7 +57,16 @@ def cloze_answer(exercise: Exercise) -> str:
 
 def _common(question: ET.Element, exercise: Exercise, text: str, sheet: Worksheet) -> None:
     _text(question, "name", f"{exercise.id} {exercise.title}")
-    _text(question, "questiontext", text, html=True)
+    png = sheet.figures.png(exercise) if sheet.figures else None
+    if png is None:
+        _text(question, "questiontext", text, html=True)
+    else:  # the figure travels inside the question, as Moodle exports its own images
+        name = f"{exercise.id.replace('.', '-')}.png"
+        figure = (f'<p><img src="@@PLUGINFILE@@/{name}" alt="the given matrices of '
+                  f'{exercise.title}"></p>')
+        element = _text(question, "questiontext", text + figure, html=True)
+        ET.SubElement(element, "file", {"name": name, "path": "/", "encoding": "base64"}
+                      ).text = base64.b64encode(png).decode("ascii")
     _text(question, "generalfeedback",
           export_html.steps(exercise) if sheet.answers else "", html=True)
     ET.SubElement(question, "defaultgrade").text = str(int(weights(exercise.answer.value).sum()))

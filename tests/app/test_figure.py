@@ -4,6 +4,7 @@ view's own endpoint, and refused clearly when it is asked too much."""
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import shutil
@@ -276,3 +277,48 @@ def test_a_large_picture_is_drawn_as_block_averages(client: TestClient) -> None:
     assert response.status_code == 200, response.text
     notes = texts(response.content, "note")
     assert "1 × 96 × 96, drawn as 2 × 2 averages" in notes and "1 × 48 × 48" in notes
+
+
+def test_worksheets_carry_figures_of_their_given_matrices(client: TestClient,
+                                                          tmp_path: Path) -> None:
+    """figures=true: the Markdown sheet draws each exercise's given matrices in TikZ and
+    still builds with pandoc's default engine, no wider than the page; Moodle embeds a
+    PNG in each question as Moodle's own exports do. The answer is never drawn."""
+    sheet = client.get("/api/exercises/export", params={
+        "format": "markdown", "difficulty": 3, "count": 12, "seed": 5, "figures": True})
+    assert sheet.status_code == 200
+    text = sheet.text
+    assert text.count("\\begin{tikzpicture}") >= 6 and "\\usepackage{tikz}" in text
+    (tmp_path / "sheet.md").write_text(text)
+    made = subprocess.run(["pandoc", "sheet.md", "-s", "-o", "sheet.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr[-2000:]
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                          "sheet.tex"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=180)
+    assert run.returncode == 0, run.stdout[-2000:]
+    log = (tmp_path / "sheet.log").read_text(encoding="latin-1")
+    wide = [float(pt) for pt in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide", log)]
+    assert max(wide, default=0.0) <= 2.0, sorted(wide)[-5:]
+    extracted = subprocess.run(["pdftotext", "-layout", "sheet.pdf", "-"], cwd=tmp_path,
+                               capture_output=True, text=True, check=True).stdout
+    assert "channel 1" in extracted and "channel 2" in extracted
+
+    xml = client.get("/api/exercises/export", params={
+        "format": "moodle", "type": "conv-output", "difficulty": 1, "count": 3,
+        "figures": True})
+    root = ET.fromstring(xml.content)
+    questions = [q for q in root.iter("question") if q.get("type") != "category"]
+    assert len(questions) == 3
+    for q in questions:
+        qtext = q.find("questiontext")
+        assert qtext is not None
+        files = qtext.findall("file")
+        assert len(files) == 1 and files[0].get("encoding") == "base64"
+        name = files[0].get("name")
+        assert f'src="@@PLUGINFILE@@/{name}"' in (qtext.findtext("text") or "")
+        png = Image.open(io.BytesIO(base64.b64decode(files[0].text or "")))
+        assert png.format == "PNG" and png.width > 100
+    plain = client.get("/api/exercises/export", params={
+        "format": "moodle", "type": "conv-output", "difficulty": 1, "count": 3})
+    assert b"<file " not in plain.content  # figures only when asked
