@@ -111,6 +111,12 @@ def test_stride_3_step_1_in_every_format(client: TestClient, tmp_path: Path) -> 
 
     png = Image.open(io.BytesIO(figure(client, "conv2d", "png", scale=1).content))
     assert png.format == "PNG"
+    # the PNG draws the window where the SVG frames it: the frame's left edge is ink
+    ink = style.THEMES["light"].frame
+    for r in frames[:9]:
+        x, y, h = float(r.get("x") or 0), float(r.get("y") or 0), float(r.get("height") or 0)
+        assert png.convert("RGB").getpixel((round(x), round(y + h / 2))) == tuple(
+            int(ink[i:i + 2], 16) for i in (1, 3, 5))
     png2 = Image.open(io.BytesIO(figure(client, "conv2d", "png", step=1, scale=1).content))
     assert png.size == png2.size and ImageChops.difference(
         png.convert("RGB"), png2.convert("RGB")).getbbox() is not None  # the window moved
