@@ -309,8 +309,11 @@ def pool2d(body: dict[str, Any], response: dict[str, Any], step: int
     out = Panel("Output", size_text(output), output_grids(output, step,
                                                       picture=image_like(padded)))
     name = channel_name("h", s["out"], len(as_channels(output)))
-    values = [fmt(v) for v in s["values"]]
     mode = response["mode"]
+    # max and min never read the padding (PyTorch pads with ∓∞): its taps are left out,
+    # as the page does; an average counts them when count_include_pad says so
+    values = [fmt(v) for v, pad in zip(s["values"], s["padding"], strict=True)
+              if mode == "avg" or not pad]
     if mode == "avg":
         line = (f"{name} = ({' + '.join(values)}) / {fmt(s['divisor'])} = "
                 f"{fmt(s['sum'])} / {fmt(s['divisor'])} = {fmt(s['value'])}")

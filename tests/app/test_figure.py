@@ -328,3 +328,13 @@ def test_worksheets_carry_figures_of_their_given_matrices(client: TestClient,
     plain = client.get("/api/exercises/export", params={
         "format": "moodle", "type": "conv-output", "difficulty": 1, "count": 3})
     assert b"<file " not in plain.content  # figures only when asked
+
+
+def test_max_pooling_leaves_the_padding_out_of_its_formula(client: TestClient) -> None:
+    body = {"input": [[9, -9, 7], [2, 5, 6], [-7, 9, -10]], "mode": "max", "kernel_size": 2,
+            "stride": 1, "padding": 1}
+    svg = client.post("/api/figure", json={"view": "pool2d", "request": body}).content
+    assert texts(svg, "formula") == ["h₁₁ = max(9) = 9"]  # three of its four taps pad
+    avg = client.post("/api/figure", json={"view": "pool2d", "request": {
+        **body, "mode": "avg"}}).content
+    assert texts(avg, "formula") == ["h₁₁ = (0 + 0 + 0 + 9) / 4 = 9 / 4 = 2.25"]
