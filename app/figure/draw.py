@@ -7,6 +7,7 @@ it on a `Scene` in one theme; nothing here knows a convolution.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -271,7 +272,9 @@ def compose(theme: Theme, title: str, panels: Sequence[Panel], lines: Sequence[s
     stacked = row_w > 1600 and len(panels) > 1
     if stacked:
         row_w = max(w for w, _ in sizes)
-    width = max(min_width, row_w + 2 * GAP, text_width(heading, TITLE, True) + 2 * GAP)
+    longest = max((text_width(line, LINE) for line in lines), default=0.0)
+    width = math.ceil(max(min_width, row_w + 2 * GAP, text_width(heading, TITLE, True) + 2 * GAP,
+                          min(longest, 1400) + 2 * GAP))  # a formula up to 1,400 px: one line
     wrapped = [piece for line in lines for piece in wrap(line, LINE, width - 2 * GAP)]
     top = GAP + (TITLE + 14 if heading else 0)
     row_h = max((h for _, h in sizes), default=0)

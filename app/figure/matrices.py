@@ -70,6 +70,11 @@ def _sub(n: int) -> str:
 
 def backward(body: dict[str, Any], answer: dict[str, Any], step: int
              ) -> tuple[str, list[Panel], list[str]]:
+    """The backward page's steps: ΔX's first (one per ΔY cell), then ΔW's (one per
+    weight)."""
+    nx = answer["trace"]["total"]
+    if step >= nx:
+        return _weight(body, answer, step, step - nx)
     s = answer["steps"][step - answer["trace"]["start"]]
     src = s["source"]
     dy = as_channels(answer["grad_output"])
@@ -96,9 +101,51 @@ def backward(body: dict[str, Any], answer: dict[str, Any], step: int
     if step == answer["trace"]["total"] - 1:
         lines.append(f"ΔW = Σ δy·x over the windows; Δb = Σ ΔY = "
                      f"{', '.join(fmt(v) for v in answer['grad_bias'])}")
-    heading = (f"Backward pass, step {step + 1} of {answer['trace']['total']}: {name} "
+    heading = (f"Backward pass, step {step + 1} of {_total(answer)}: {name} "
                f"scatters into ΔX")
     return heading, [grad_out, kern, dx], lines
+
+
+def _total(answer: dict[str, Any]) -> int:
+    return int(answer["trace"]["total"]) + int(answer["kernel_trace"]["total"])
+
+
+def _weight(body: dict[str, Any], answer: dict[str, Any], step: int, k: int
+            ) -> tuple[str, list[Panel], list[str]]:
+    """ΔW's step k: the weight's sum over every window position, δy·x."""
+    s = answer["kernel_steps"][k - answer["kernel_trace"]["start"]]
+    o, c, kh, kw = s["weight"]
+    x = as_channels(body["input"])
+    c_out = len(as_channels(answer["grad_output"]))
+    per_group = len(_filters(answer["grad_kernel"])[0])
+    channel = (o // max(1, c_out // answer["groups"])) * per_group + c
+    (top, _), (left, _) = answer["padding"]
+    read: dict[tuple[int, int, int], Mark] = {}
+    for (r, col), pad in zip(s["window"], s["padding"], strict=True):
+        if not pad:
+            read[(channel, r - top, col - left)] = "window"
+    inputs = Panel("X", "the input" + (" (its padding reads 0)" if any(s["padding"]) else ""),
+                   maps(x, read, caption="X channel"))
+    dy = Panel("ΔY", "the upstream gradient", maps(
+        as_channels(answer["grad_output"]), {}, Scale.of(answer["grad_output"], False),
+        caption="ΔY channel"))
+    gk = answer["grad_kernel"]
+    filters = _filters(gk)
+    flat = [(oo, cc, r, col) for oo in range(len(filters)) for cc in range(len(filters[0]))
+            for r in range(len(filters[0][0])) for col in range(len(filters[0][0][0]))]
+    order = {w: i for i, w in enumerate(flat)}
+    kinds: dict[tuple[int, int, int], Kind] = {
+        (cc, r, col): "data" if order[(o, cc, r, col)] <= k else "later"
+        for (oo, cc, r, col) in flat if oo == o}
+    dw = Panel("ΔW so far", f"filter {o + 1} of {len(filters)}" if len(filters) > 1
+               else size_text(gk), maps(filters[o], {(c, kh, kw): "current"},
+                                        Scale.of(gk, False), kinds, "ΔW channel"))
+    name = f"δ{cell_name('w', kh, kw)}"
+    terms = [f"{factor(g)}·{factor(v)}" for g, v in zip(s["grads"], s["inputs"], strict=True)]
+    lines = [f"{name} = Σ δy·x = {' + '.join(terms) or '0'} = {fmt(s['value'])}"]
+    heading = (f"Backward pass, step {step + 1} of {_total(answer)}: {name}, the kernel's "
+               f"gradient")
+    return heading, [inputs, dy, dw], lines
 
 
 def _filters(kernel: list[Any]) -> list[Any]:

@@ -87,6 +87,8 @@ async def _answer(view: View, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _steps(request: FigureRequest, answer: dict[str, Any]) -> int:
+    if request.view == "conv2d/backward":  # ΔX's steps, then ΔW's
+        return int(answer["trace"]["total"]) + int(answer["kernel_trace"]["total"])
     if VIEWS[request.view].traced:
         return int(answer["trace"]["total"])
     return len(answer["layers"] if request.view == "network" else answer["stages"])
@@ -127,6 +129,51 @@ def _render(request: FigureRequest, scenes: list[Scene]) -> bytes:
     return tikz.render(scenes[0]).encode()
 
 
+async def _fetch(request: FigureRequest, view: View) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The view's endpoint answer with the trace page the figure draws."""
+    body = dict(request.request)
+    gif = request.format == "gif"
+    if view.traced:
+        if view.history and request.step >= LIMITS.max_trace_steps:
+            raise InputError("step", f"a scatter's step is drawn with every step before it: "
+                                     f"at most {LIMITS.max_trace_steps - 1:,} here")
+        first = 0 if gif or view.history else request.step
+        body["trace"] = {"start": first, "limit": LIMITS.max_figure_frames if gif
+                         else request.step + 1 - first}
+    elif request.view == "pipeline":
+        body |= {"trace": False, "outputs": True}
+    try:
+        return body, await _answer(view, body)
+    except InputError as error:
+        if gif or getattr(error, "field", "") != "trace":
+            raise
+        raise InputError("step", error.message.replace("start ", "")) from None
+
+
+async def _backward(request: FigureRequest, view: View
+                    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The backward page steps through ΔX (one step per ΔY cell) and then ΔW (one per
+    weight): a first answer counts both, a second holds the page of the step drawn."""
+    one = {"start": 0, "limit": 1}
+    body = {**request.request, "full_convolution_trace": False}
+    probe = await _answer(view, {**body, "trace": one, "kernel_trace": one})
+    nx, nw = probe["trace"]["total"], probe["kernel_trace"]["total"]
+    if request.format == "gif":
+        check_limit(("format",), "the frames of this gif (one per step)", nx + nw,
+                    "max_figure_frames")
+        pages: dict[str, Any] = {"trace": {"start": 0, "limit": max(1, nx)},
+                                 "kernel_trace": {"start": 0, "limit": max(1, nw)}}
+    elif request.step < nx:
+        pages = {"trace": {"start": request.step, "limit": 1}, "kernel_trace": False}
+    elif request.step < nx + nw:
+        pages = {"trace": False, "kernel_trace": {"start": request.step - nx, "limit": 1}}
+    else:
+        raise InputError("step", f"{request.step} is outside the {nx + nw} steps (ΔX's "
+                                 f"{nx}, then ΔW's {nw})")
+    body |= pages
+    return body, await _answer(view, body)
+
+
 @router.post("/figure", responses={**ERROR_RESPONSES, 200: {"content": {
     m: {} for m in MEDIA.values()}, "description": "The figure"}},
     summary="A view's stage as SVG, PNG, GIF or TikZ", response_class=Response)
@@ -136,22 +183,11 @@ async def figure(request: FigureRequest) -> Response:
     step (one frame each, up to `max_figure_frames`), or a standalone TikZ document that
     compiles with pdflatex. Step 0 of the stride-3 example is h₁₁ = 3·1 + 2·2 + … = 52."""
     view = VIEWS[request.view]
-    body = dict(request.request)
     gif = request.format == "gif"
-    if view.traced:
-        first = 0 if gif or view.history else request.step
-        body["trace"] = {"start": first, "limit": LIMITS.max_figure_frames if gif
-                         else request.step + 1 - first}
-        if request.view == "conv2d/backward":
-            body |= {"kernel_trace": False, "full_convolution_trace": False}
-    elif request.view == "pipeline":
-        body |= {"trace": False, "outputs": True}
-    try:
-        answer = await _answer(view, body)
-    except InputError as error:
-        if gif or getattr(error, "field", "") != "trace":
-            raise
-        raise InputError("step", error.message.replace("start", "step")) from None
+    if request.view == "conv2d/backward":
+        body, answer = await _backward(request, view)
+    else:
+        body, answer = await _fetch(request, view)
     total = _steps(request, answer)
     if gif:
         check_limit(("format",), "the frames of this gif (one per step)", total,
@@ -159,7 +195,7 @@ async def figure(request: FigureRequest) -> Response:
         frames = range(total)
     else:
         if request.step >= total:
-            raise InputError("step", f"step {request.step} is outside the {total} steps "
+            raise InputError("step", f"{request.step} is outside the {total} steps "
                                      f"(0 to {total - 1})")
         frames = range(request.step, request.step + 1)
     check_limit(("request",), "the cells this figure would draw",

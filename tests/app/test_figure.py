@@ -39,7 +39,7 @@ EXAMPLES: dict[str, tuple[dict[str, Any], int]] = {
                       "kernel_size": 2, "stride": 1, "output_size": [3, 3]}, 4),
     "conv2d/backward": ({"input": [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
                          "kernel": [[1, 2], [3, 4]], "grad_output": [[1, 1], [1, 1]],
-                         "flip_kernel": True}, 4),
+                         "flip_kernel": True}, 8),  # ΔX's 4 steps, then ΔW's 4
     "network": ({"preset": "lenet5"}, 12),
     "conv1d": ({"input": [1, 2, 3, 4, 5, 6, 7], "kernel": [1, 0, -1], "padding": "causal"}, 7),
     "conv3d": ({"input": [[[1, 2, 3], [4, 5, 6], [7, 8, 9]]] * 3,
@@ -73,8 +73,8 @@ def endpoint_output(client: TestClient, view: str) -> Any:
         return [f"{layer['params']:,}" for layer in answer["layers"]]
     if view == "pipeline":
         return answer["stages"][0]["output"]
-    if view == "conv2d/backward":
-        return answer["grad_input"]
+    if view == "conv2d/backward":  # the last step is ΔW's last
+        return answer["grad_kernel"]
     return answer["output"]
 
 
@@ -210,6 +210,32 @@ def test_signal_and_volume_figures_show_the_step_torch_computes(client: TestClie
     assert len(lit) == 8  # the 2×2×2 window, over two slices
 
 
+def test_the_backward_figure_steps_through_dx_then_dw_as_autograd(client: TestClient) -> None:
+    """Deck 001's backward pass with true convolution: steps 0–3 scatter ΔY onto ΔX,
+    steps 4–7 sum each weight's δy·x; every sum is autograd's."""
+    import torch
+    import torch.nn.functional as F
+
+    body = EXAMPLES["conv2d/backward"][0]
+    x = torch.tensor(body["input"], dtype=torch.float64)[None, None]
+    w = torch.tensor(body["kernel"], dtype=torch.float64)[None, None].requires_grad_(True)
+    x.requires_grad_(True)
+    y = F.conv2d(x, w.flip(-1, -2))  # true convolution: the kernel rotated
+    (y * torch.tensor(body["grad_output"], dtype=torch.float64)).sum().backward()
+    assert w.grad is not None and x.grad is not None
+    last = texts(figure(client, "conv2d/backward", "svg", step=3).content)
+    dx = [float(v.replace("−", "-")) for v in last if re.fullmatch(r"−?\d+", v)]
+    assert all(float(g) in dx for g in x.grad.flatten().tolist())
+    for k in range(4):
+        (formula,) = texts(figure(client, "conv2d/backward", "svg", step=4 + k).content,
+                           "formula")
+        found = re.match(r"δw(\d)(\d) = Σ δy·x = .* = (\S+)$", formula.translate(
+            str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")))
+        assert found, formula
+        r, c = int(found.group(1)) - 1, int(found.group(2)) - 1
+        assert float(found.group(3).replace("−", "-")) == w.grad[0, 0, r, c].item()
+
+
 @pytest.mark.parametrize("theme", ["light", "dark", "print"])
 def test_themes(client: TestClient, theme: str) -> None:
     svg = figure(client, "conv2d", "svg", theme=theme).content
@@ -259,6 +285,9 @@ def test_bad_figure_requests_are_named(client: TestClient) -> None:
     bad = post(request={"input": A6})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == \
         ["body", "request", "kernel"]
+    bad = client.post("/api/figure", json={"view": "conv2d/backward", "step": 8,
+                                           "request": EXAMPLES["conv2d/backward"][0]})
+    assert bad.status_code == 422 and "ΔX's 4, then ΔW's 4" in bad.json()["detail"][0]["msg"]
     bad = post(scale=9)
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "scale"]
 
