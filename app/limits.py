@@ -37,10 +37,14 @@ class Limits:
     max_pipeline_cells: int = 2_097_152
     # Numbers POST /api/code writes out as tensors in a snippet (a 256×256 input is 65,536).
     max_code_numbers: int = 65_536
-    # POST /api/figure: frames of a GIF (one per step), and the cells drawn in all of its
-    # frames together (a 6×6 convolution's 4 steps draw about 200)
+    # POST /api/figure: frames of a GIF (one per step); the numbers its maps hold over all
+    # of its frames (the stride-3 example's 4 steps hold about 200; 24,000 drawn as a PNG
+    # at scale 4 take about 2 s, benchmarks/bench_limits.py); the pixels of its PNG or GIF
+    # frames together (a 1920×1080 slide at scale 2 is 8.3 M; a GIF holds its frames at
+    # a byte per pixel: 36 frames of an 8×8 lab at scale 1 are 40 M)
     max_figure_frames: int = 120
-    max_figure_cells: int = 200_000
+    max_figure_cells: int = 24_000
+    max_figure_pixels: int = 50_000_000
     max_trace_steps: int = 16_384
     max_trace_products: int = 1_048_576
     max_matrix_entries: int = 1_048_576

@@ -69,6 +69,12 @@ def cases() -> Iterator[tuple[str, str, str, Any]]:
            {"input": ints(128, 128), "kernel": ints(8, 8)})
     yield ("conv2d/backward: 128×128, 8×8 kernel", "POST", "/api/conv2d/backward",
            {"input": ints(128, 128), "kernel": ints(8, 8)})
+    yield ("figure: png at scale 4 of 23,900 numbers (max_figure_cells)", "POST",
+           "/api/figure", {"view": "conv2d", "format": "png", "scale": 4, "request": {
+               "input": ints(138, 138), "kernel": [[1]], "stride": 2}})
+    yield ("figure: gif of 36 frames (max_figure_pixels)", "POST", "/api/figure",
+           {"view": "conv2d", "format": "gif", "request": {"input": ints(8, 8),
+                                                          "kernel": ints(3, 3)}})
     yield ("exercises: 200 of difficulty 3", "POST", "/api/exercises",
            {"difficulty": 3, "seed": 1, "count": 200})
     yield ("exercises/export: 200 as Moodle XML", "GET",

@@ -78,7 +78,8 @@ def _map_panel(title: str, maps: Any, shape: list[int], marked: bool,
     side = max(len(rows), len(rows[0]))
     cell = 40 if side <= 8 else max(3, 192 // side)
     grid = Grid([[Cell(v) for v in row] for row in rows], scale, cell=cell,
-                numbers=cell >= 24, caption=f"map 1 of {shape[0]}" if shape[0] > 1 else "")
+                numbers=side <= 8,
+                caption=f"map 1 of {shape[0]}" if shape[0] > 1 else "")
     note = _shape(shape) + (f", drawn as {k} × {k} averages" if k > 1 else "")
     return Panel(title, note, [grid], marked=marked)
 

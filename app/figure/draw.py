@@ -84,6 +84,17 @@ def at3(v: Sequence[int]) -> tuple[int, int, int]:
     return int(v[0]), int(v[1]), int(v[2])
 
 
+def cell_for(side: int) -> int:
+    """A grid's cell size in px for its longer side: numbered cells up to 24 a side
+    (as the pages draw numbers up to 16, heatmaps past it), colour only beyond, the
+    grid kept under about 480 px."""
+    if side <= 12:
+        return CELL
+    if side <= 24:
+        return 24
+    return max(4, 480 // side)
+
+
 @dataclass
 class Cell:
     value: float | None
@@ -98,7 +109,11 @@ class Grid:
     marks: dict[tuple[int, int], Mark] = field(default_factory=dict)
     caption: str = ""
     cell: int = CELL
-    numbers: bool = True  # False: colour only (a picture of 28×28 cells)
+    numbers: bool | None = None  # colour only when False; None: numbers when cells fit them
+
+    def __post_init__(self) -> None:
+        if self.numbers is None:
+            self.numbers = self.cell >= 20
 
     @classmethod
     def of(cls, values: Sequence[Sequence[float]], scale: Scale | None = None,

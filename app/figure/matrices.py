@@ -45,9 +45,10 @@ def matrix(body: dict[str, Any], answer: dict[str, Any], step: int
     zero: Kind = "later"
     cells = [[Cell(v, "data" if v else zero) for v in row] for row in c]
     marks: dict[tuple[int, int], Mark] = {(step, k): "row" for k in range(cols)}
-    cell = SMALL_CELL if max(rows, cols) > 10 else 32
-    c_panel = Panel("C", f"{rows} × {cols}", [Grid(cells, Scale.of(c, False), marks, cell=cell,
-                                                   numbers=cell >= 20)])
+    cell = 32 if max(rows, cols) <= 10 else SMALL_CELL if max(rows, cols) <= 64 else \
+        max(4, 1600 // max(rows, cols))
+    c_panel = Panel("C", f"{rows} × {cols}", [Grid(cells, Scale.of(c, False), marks,
+                                                   cell=cell)])
     x = answer["input_flat"]
     y = answer["output_flat"]
     xs = Panel("vec(x)ᵀ", f"{len(x)}", [Grid.of([x], cell=cell)])

@@ -73,11 +73,11 @@ def png(scene: Scene, scale: float = 1.0) -> bytes:
 
 def gif(scenes: list[Scene], scale: float = 1.0, frame_ms: int = 800) -> bytes:
     """One frame per scene, looping; frames of another size are padded to the first's."""
-    frames = [image(s, scale) for s in scenes]
-    w = max(f.width for f in frames)
-    h = max(f.height for f in frames)
+    w = max(round(s.width * scale) for s in scenes)
+    h = max(round(s.height * scale) for s in scenes)
     fitted = []
-    for f, s in zip(frames, scenes, strict=True):
+    for s in scenes:  # one RGB frame alive at a time; the GIF keeps a byte per pixel
+        f = image(s, scale)
         if f.size != (w, h):
             canvas = Image.new("RGB", (w, h), hex_rgb(s.paper))
             canvas.paste(f, (0, 0))

@@ -13,6 +13,7 @@ from app.figure.draw import (
     Kind,
     Mark,
     Panel,
+    cell_for,
     channel_name,
     factor,
     fmt,
@@ -51,7 +52,7 @@ def padded_grids(padded: list[Any], padding: list[list[int]], window: list[list[
     ``lit``, with ``corners`` (the ×weight notes) on its cells."""
     scale = Scale.of(padded)
     grids = []
-    cell = 40 if max(len(padded[0]), len(padded[0][0])) <= 12 else 24
+    cell = cell_for(max(len(padded[0]), len(padded[0][0])))
     for ch, rows in enumerate(padded[:MAX_CHANNELS]):
         shape = (len(rows), len(rows[0]))
         cells = [[Cell(float(v), "pad" if _is_pad(r, c, shape, padding) else "data",
@@ -63,7 +64,7 @@ def padded_grids(padded: list[Any], padding: list[list[int]], window: list[list[
         if winner is not None and winner[0] == ch:
             marks[(winner[1], winner[2])] = "source"
         grids.append(Grid(cells, scale, marks, caption=f"channel {ch + 1}"
-                          if len(padded) > 1 else "", cell=cell, numbers=cell >= 24))
+                          if len(padded) > 1 else "", cell=cell))
     return grids
 
 
@@ -74,7 +75,7 @@ def maps(nested: list[Any], marks: dict[tuple[int, int, int], Mark],
     (channel, row, column)."""
     channels = as_channels(nested)
     scale = scale or Scale.of(channels)
-    cell = 40 if max(len(channels[0]), len(channels[0][0])) <= 12 else 24
+    cell = cell_for(max(len(channels[0]), len(channels[0][0])))
     return [Grid([[Cell(float(v), (kinds or {}).get((ch, r, c), "data"))
                    for c, v in enumerate(row)] for r, row in enumerate(rows)], scale,
                  {(r, c): m for (k, r, c), m in marks.items() if k == ch},
@@ -89,7 +90,7 @@ def output_grids(output: list[Any], step: int, letter: str = "h", picture: bool 
     channels = as_channels(output)
     scale = Scale.of(channels, picture)
     h, w = len(channels[0]), len(channels[0][0])
-    cell = 40 if max(h, w) <= 12 else 24
+    cell = cell_for(max(h, w))
     grids = []
     for ch, rows in enumerate(channels[:MAX_CHANNELS]):
         def kind(r: int, c: int, ch: int = ch) -> Kind:
@@ -102,7 +103,7 @@ def output_grids(output: list[Any], step: int, letter: str = "h", picture: bool 
         if at[0] == ch:
             marks[divmod(at[1], w)] = "current"
         grids.append(Grid(cells, scale, marks, caption=f"{letter} channel {ch + 1}"
-                          if len(channels) > 1 else "", cell=cell, numbers=cell >= 24))
+                          if len(channels) > 1 else "", cell=cell))
     return grids
 
 
@@ -149,7 +150,7 @@ def _caption(index: int, channels: int, depth: int, ndim: int, word: str = "chan
 
 
 def _cell_size(planes: list[list[list[float]]]) -> int:
-    return 40 if max(len(planes[0]), len(planes[0][0])) <= 12 else 24
+    return cell_for(max(len(planes[0]), len(planes[0][0])))
 
 
 def _name(out: list[int], ndim: int, channels: int, flip: bool) -> str:
@@ -205,7 +206,7 @@ def conv(response: dict[str, Any], step: int, ndim: int
                  for r, row in enumerate(plane)]
         marks: dict[tuple[int, int], Mark] = {(r, c): "window" for (p, r, c) in lit if p == k}
         grids.append(Grid(cells, scale, marks, caption=_caption(k, len(padded), depth, ndim),
-                          cell=cell, numbers=cell >= 24))
+                          cell=cell))
     padded_note = " padded" if any(_flat(response["padding"])) else ""
     inputs = Panel("Input", size_text(padded) + padded_note +
                    _more(min(len(in_planes), MAX_PLANES), len(in_planes),
@@ -235,7 +236,7 @@ def conv(response: dict[str, Any], step: int, ndim: int
             if here[0] == k else {}
         o_grids.append(Grid(cells, o_scale, o_marks, caption=_caption(
             k, len(outputs), o_depth, ndim, "h channel" if ndim == 2 else "channel"),
-            cell=o_cell, numbers=o_cell >= 24))
+            cell=o_cell))
     out = Panel("Output", size_text(response["output"]), o_grids,
                 across=ndim == 3 or ndim == 1)
     name = _name(s["out"], ndim, c_out, bool(response.get("flip_kernel")))

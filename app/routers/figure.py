@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from app import workload
 from app.figure import chains, matrices, raster, scatter, svg, tikz, windows
 from app.figure.draw import Panel, compose
 from app.figure.scene import Scene
@@ -62,6 +63,10 @@ VIEWS: dict[str, View] = {
     "pipeline": View(PipelineRequest, pipeline.pipeline_endpoint, chains.pipeline,
                      traced=False),
 }
+
+# A figure drawing more numbers than this (a 24×24 map and its output, say) takes one
+# of the worker's heavy slots (app/workload.py) while it is drawn.
+_LIGHT_CELLS = 2_000
 
 MEDIA = {"svg": "image/svg+xml", "png": "image/png", "gif": "image/gif",
          "tikz": "application/x-tex"}
@@ -119,13 +124,33 @@ def _scenes(request: FigureRequest, body: dict[str, Any], answer: dict[str, Any]
     return scenes
 
 
+def _draw(request: FigureRequest, body: dict[str, Any], answer: dict[str, Any],
+          frames: range) -> bytes:
+    """In a worker thread, holding a heavy slot when the figure is large: the scenes,
+    their pixels checked against the limit, then the file."""
+    workload.charge()  # waits here for the slot the charge before the thread asked for
+    scenes = _scenes(request, body, answer, frames)
+    if request.format in ("png", "gif"):
+        scale = _scale(request)
+        pixels = sum(round(s.width * scale) * round(s.height * scale) for s in scenes)
+        check_limit(("scale",), "the pixels of this figure (a lower scale, or fewer steps, "
+                                "draws fewer)", pixels, "max_figure_pixels")
+    return _render(request, scenes)
+
+
+def _scale(request: FigureRequest) -> float:
+    if request.scale is not None:
+        return request.scale
+    return 1.0 if request.format == "gif" else 2.0
+
+
 def _render(request: FigureRequest, scenes: list[Scene]) -> bytes:
     if request.format == "svg":
         return svg.render(scenes[0])
     if request.format == "png":
-        return raster.png(scenes[0], request.scale)
+        return raster.png(scenes[0], _scale(request))
     if request.format == "gif":
-        return raster.gif(scenes, request.scale, request.frame_ms)
+        return raster.gif(scenes, _scale(request), request.frame_ms)
     return tikz.render(scenes[0]).encode()
 
 
@@ -198,10 +223,11 @@ async def figure(request: FigureRequest) -> Response:
             raise InputError("step", f"{request.step} is outside the {total} steps "
                                      f"(0 to {total - 1})")
         frames = range(request.step, request.step + 1)
-    check_limit(("request",), "the cells this figure would draw",
-                _cells(answer) * len(frames), "max_figure_cells")
-    scenes = await run_in_threadpool(_scenes, request, body, answer, frames)
-    data = await run_in_threadpool(_render, request, scenes)
+    cells = _cells(answer) * len(frames)
+    check_limit(("request",), "the numbers this figure would draw", cells, "max_figure_cells")
+    if cells > _LIGHT_CELLS:  # drawing is CPU work in Python: a large figure is heavy
+        workload.charge(work=workload.LIGHT_WORK + 1)
+    data = await run_in_threadpool(_draw, request, body, answer, frames)
     name = f"convviz-{request.view.replace('/', '-')}" + ("" if gif else f"-step{request.step + 1}")
     return Response(data, media_type=MEDIA[request.format], headers={
         "Content-Disposition": f'inline; filename="{name}.{SUFFIX[request.format]}"'})

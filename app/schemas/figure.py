@@ -33,6 +33,8 @@ class FigureRequest(BaseModel):
     theme: Literal["light", "dark", "print"] = Field(
         "light", description="The page's light or dark colours, or print: black on white, "
                              "no data colours.")
-    scale: float = Field(2.0, ge=0.5, le=4.0, description="Pixels per CSS pixel of png and "
-                                                         "gif (2: sharp on a projector).")
+    scale: float | None = Field(None, ge=0.5, le=4.0, description=(
+        "Pixels per CSS pixel of png and gif; absent: 2 for png (sharp on a projector), "
+        "1 for gif (a GIF of every step is large). All frames together are at most "
+        "max_figure_pixels."))
     frame_ms: Whole = Field(800, ge=50, le=10_000, description="How long a gif shows a step.")

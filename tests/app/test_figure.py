@@ -297,12 +297,20 @@ def test_oversized_figures_are_refused_with_the_limit_named(client: TestClient) 
     over = client.post("/api/figure", json={"view": "conv2d", "format": "gif", "request": {
         "input": big, "kernel": [[1]]}})
     assert over.status_code == 413 and "max_figure_frames" in over.json()["detail"][0]["msg"]
-    huge = [[1] * 600 for _ in range(600)]  # 360,000 cells on one frame
+    huge = [[1] * 200 for _ in range(200)]  # 40,000 input cells on one frame
     over = client.post("/api/figure", json={"view": "conv2d", "request": {
         "input": huge, "kernel": [[1]], "stride": 8}})
     assert over.status_code == 413 and "max_figure_cells" in over.json()["detail"][0]["msg"]
     limits = client.get("/api/limits").json()
-    assert limits["max_figure_frames"] == 120 and limits["max_figure_cells"] == 200_000
+    assert limits["max_figure_frames"] == 120 and limits["max_figure_cells"] == 24_000
+    # a GIF of the 8×8 lab's 36 steps fits at scale 1 (its default), not at scale 4
+    lab = {"input": [[(r * 8 + c) % 7 for c in range(8)] for r in range(8)], "kernel": K3}
+    fits = client.post("/api/figure", json={"view": "conv2d", "format": "gif", "request": lab})
+    assert fits.status_code == 200 and Image.open(io.BytesIO(fits.content)).n_frames == 36
+    over = client.post("/api/figure", json={"view": "conv2d", "format": "gif", "scale": 4,
+                                            "request": lab})
+    assert over.status_code == 413 and "max_figure_pixels" in over.json()["detail"][0]["msg"]
+    assert over.json()["detail"][0]["loc"] == ["body", "scale"]
 
 
 def test_a_large_picture_is_drawn_as_block_averages(client: TestClient) -> None:

@@ -51,6 +51,8 @@ export function bindExport(opts) {
   q('format').addEventListener('change', () => {
     q('scale-box').hidden = !['png', 'gif'].includes(format());
     q('step-note').hidden = format() === 'gif';
+    // a GIF holds every step: 1× unless asked (the server's default too)
+    q('scale').value = format() === 'gif' ? '1' : '2';
   });
   // A page in the dark theme exports dark by default; print stays a choice.
   const dark = document.documentElement.dataset.theme === 'dark'
