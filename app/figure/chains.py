@@ -50,6 +50,16 @@ def network(body: dict[str, Any], answer: dict[str, Any], step: int
     return heading, [panel], lines
 
 
+def drawn_cells(answer: dict[str, Any]) -> int:
+    """The cells a pipeline's figure draws: each stage's first map, at most MAP_CELLS a
+    side (and the picture's, as big)."""
+    def one(shape: list[int]) -> int:
+        if len(shape) == 1:
+            return min(shape[0], MAP_CELLS)
+        return min(shape[-2], MAP_CELLS) * min(shape[-1], MAP_CELLS)
+    return one(answer["input_shape"]) + sum(one(s["output_shape"]) for s in answer["stages"])
+
+
 def _downsampled(rows: list[list[float]]) -> tuple[list[list[float]], int]:
     """A map averaged over k × k blocks so that it fits MAP_CELLS a side; k."""
     k = max(1, -(-max(len(rows), len(rows[0])) // MAP_CELLS))

@@ -191,6 +191,9 @@ def _draw_grid(scene: Scene, theme: Theme, grid: Grid, x: float, y: float) -> No
             if cell.kind == "later":  # not computed yet: faded, as the page shows it
                 fill = mix(fill, theme.panel, theme.later)
                 ink = theme.soft  # readable on the faded fill, whatever the value's was
+            if c < 12:  # a picture's pixel: the colour alone, edge to edge
+                scene.add(Rect(cx, cy, c, c, fill))
+                continue
             scene.add(Rect(cx + 1, cy + 1, c - 2, c - 2, fill,
                            theme.pad_ink if cell.kind == "pad" else theme.line, 1,
                            dashed=cell.kind == "pad"))

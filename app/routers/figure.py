@@ -209,6 +209,9 @@ async def figure(request: FigureRequest) -> Response:
     compiles with pdflatex. Step 0 of the stride-3 example is h₁₁ = 3·1 + 2·2 + … = 52."""
     view = VIEWS[request.view]
     gif = request.format == "gif"
+    if request.view != "pipeline":  # its picture is drawn as block averages: counted after
+        check_limit(("request",), "the numbers this figure would draw (the request's "
+                                  "own, at least)", _cells(request.request), "max_figure_cells")
     if request.view == "conv2d/backward":
         body, answer = await _backward(request, view)
     else:
@@ -223,7 +226,8 @@ async def figure(request: FigureRequest) -> Response:
             raise InputError("step", f"{request.step} is outside the {total} steps "
                                      f"(0 to {total - 1})")
         frames = range(request.step, request.step + 1)
-    cells = _cells(answer) * len(frames)
+    cells = (chains.drawn_cells(answer) if request.view == "pipeline" else _cells(answer)) \
+        * len(frames)
     check_limit(("request",), "the numbers this figure would draw", cells, "max_figure_cells")
     if cells > _LIGHT_CELLS:  # drawing is CPU work in Python: a large figure is heavy
         workload.charge(work=workload.LIGHT_WORK + 1)

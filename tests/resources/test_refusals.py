@@ -31,6 +31,10 @@ REFUSED: list[tuple[str, dict[str, Any], str]] = [
                            "stride": 1024}, "max_output_cells"),
     ("/api/conv2d/matrix", {"input": BIG, "kernel": [[1] * 5] * 5}, "max_matrix_entries"),
     ("/api/conv2d/backward", {"input": BIG, "kernel": [[1] * 5] * 5}, "max_matrix_entries"),
+    ("/api/figure", {"view": "conv2d", "request": {"input": BIG, "kernel": [[1]]}},
+     "max_figure_cells"),
+    ("/api/figure", {"view": "conv2d", "format": "gif", "request": {
+        "input": [[1] * 100] * 100, "kernel": [[1]], "stride": 8}}, "max_figure_frames"),
 ]
 
 
