@@ -92,7 +92,8 @@ def backward(body: dict[str, Any], answer: dict[str, Any], step: int
                                      weights[:MAX_CHANNELS]], across=len(weights) > 1)
     running = as_channels(s["running_sum"])
     targets: dict[tuple[int, int, int], Mark] = {
-        (ch, r, c): "window" for ch in s["channels"] for r, c in s["targets"]}
+        (ch, t[0], t[1]): "window" for ch in s["channels"] for t in s["targets"]
+        if t is not None}  # a tap on the padding hands its gradient to no input cell
     dx = Panel("ΔX so far", size_text(answer["grad_input"]),
                maps(running, targets, Scale.of(answer["grad_input"], False), caption="ΔX channel"))
     name = f"δ{cell_name('y', src[1], src[2])}"

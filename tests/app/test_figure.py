@@ -236,6 +236,20 @@ def test_the_backward_figure_steps_through_dx_then_dw_as_autograd(client: TestCl
         assert float(found.group(3).replace("−", "-")) == w.grad[0, 0, r, c].item()
 
 
+def test_edge_cases_draw(client: TestClient) -> None:
+    """True convolution's rotated kernel in TikZ (° as LaTeX), and the backward pass with
+    padding, whose taps on the padding hand their gradient to no input cell."""
+    tex = client.post("/api/figure", json={"view": "conv2d", "format": "tikz", "request": {
+        **STRIDE3, "flip_kernel": True}}).content
+    assert tex.isascii() and b"U+" not in tex and b"180$^{\\circ}$" in tex
+    padded = {"input": [[1, 8, 7], [-5, 5, 5], [-1, -1, -3]], "kernel": [[7, 1], [2, 3]],
+              "padding": 1}
+    for step in range(16 + 4):  # ΔX's 16 steps (a 4×4 ΔY), then ΔW's 4
+        drawn = client.post("/api/figure", json={"view": "conv2d/backward", "step": step,
+                                                 "request": padded})
+        assert drawn.status_code == 200, (step, drawn.text[:300])
+
+
 @pytest.mark.parametrize("theme", ["light", "dark", "print"])
 def test_themes(client: TestClient, theme: str) -> None:
     svg = figure(client, "conv2d", "svg", theme=theme).content
