@@ -389,3 +389,50 @@ def test_max_pooling_leaves_the_padding_out_of_its_formula(client: TestClient) -
     avg = client.post("/api/figure", json={"view": "pool2d", "request": {
         **body, "mode": "avg"}}).content
     assert texts(avg, "formula") == ["h₁₁ = (0 + 0 + 0 + 9) / 4 = 9 / 4 = 2.25"]
+
+
+def test_random_requests_of_every_view_draw_or_are_refused(client: TestClient) -> None:
+    """Random shapes and parameters (channels, groups, padding of every kind, dilation,
+    true convolution) in every format: a figure or a 4xx naming the field, never a 500,
+    and TikZ always plain ASCII."""
+    import random
+
+    rng = random.Random(7)
+
+    def m(*shape: int) -> Any:
+        if len(shape) == 1:
+            return [rng.randint(-5, 9) for _ in range(shape[0])]
+        return [m(*shape[1:]) for _ in range(shape[0])]
+
+    for _ in range(12):
+        c = rng.choice([1, 2, 3])
+        g = rng.choice([1, c])
+        co = rng.choice([1, 2]) * g
+        h, w, k = rng.randint(2, 6), rng.randint(2, 6), rng.randint(1, 3)
+        pad = rng.choice([0, 1, "same", "full"])
+        bodies = {
+            "conv2d": {"input": m(c, h, w), "kernel": m(co, c // g, k, k), "groups": g,
+                       "stride": rng.randint(1, 3), "padding": pad, "dilation": rng.randint(1, 2),
+                       "padding_mode": rng.choice(["zeros", "reflect", "circular"]),
+                       "flip_kernel": rng.random() < 0.5, "bias": m(co)},
+            "conv_transpose2d": {"input": m(c, h, w), "kernel": m(c, co // g, k, k), "groups": g,
+                                 "stride": rng.randint(1, 3)},
+            "pool2d": {"input": m(c, h, w), "mode": rng.choice(["max", "avg", "min"]),
+                       "kernel_size": rng.randint(1, 2), "ceil_mode": rng.random() < 0.5},
+            "conv2d/matrix": {"input": m(c, h, w), "kernel": m(co, c // g, k, k), "groups": g},
+            "conv2d/backward": {"input": m(c, h, w), "kernel": m(co, c // g, k, k), "groups": g,
+                                "padding": rng.randint(0, 1), "stride": rng.randint(1, 2)},
+            "conv1d": {"input": m(c, h + w), "kernel": m(co, c // g, k), "groups": g,
+                       "padding": rng.choice([0, "causal", "same"])},
+            "conv3d": {"input": m(c, 3, h, w), "kernel": m(co, c // g, 2, k, k), "groups": g},
+        }
+        for view, body in bodies.items():
+            fmt = rng.choice(["svg", "tikz", "png"])  # gif: the same scenes, framed
+            drawn = client.post("/api/figure", json={
+                "view": view, "request": body, "format": fmt, "step": rng.randint(0, 3),
+                "theme": rng.choice(["light", "dark", "print"]), "scale": 0.5})
+            assert drawn.status_code in (200, 413, 422), (view, body, drawn.text[:300])
+            if drawn.status_code != 200:
+                assert drawn.json()["detail"][0]["loc"][0] == "body"
+            elif fmt == "tikz":
+                assert drawn.content.isascii() and b"U+" not in drawn.content, (view, body)
