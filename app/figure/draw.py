@@ -185,12 +185,12 @@ def _draw_grid(scene: Scene, theme: Theme, grid: Grid, x: float, y: float) -> No
                 fill, ink = theme.pad, theme.pad_ink
             elif theme.data:
                 fill = grid.scale.fill(cell.value)
-                ink = "#ffffff" if grid.scale.dark(cell.value) else "#111827"
+                ink = "#ffffff" if grid.scale.dark(cell.value) else "#000000"
             else:
                 fill, ink = theme.panel, theme.ink
             if cell.kind == "later":  # not computed yet: faded, as the page shows it
                 fill = mix(fill, theme.panel, theme.later)
-                ink = theme.soft  # readable on the faded fill, whatever the value's was
+                ink = theme.ink  # readable on the faded fill (the page does the same)
             if c < 12:  # a picture's pixel: the colour alone, edge to edge
                 scene.add(Rect(cx, cy, c, c, fill))
                 continue

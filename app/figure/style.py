@@ -40,11 +40,12 @@ class Theme:
 THEMES: dict[str, Theme] = {
     # static/css/base.css's light variables
     "light": Theme("light", paper="#f3f4f6", panel="#ffffff", ink="#111827", soft="#4b5563",
-                   line="#d1d5db", frame="#111827", accent="#1d4ed8", pad="#e5e7eb",
-                   pad_ink="#4b5563", later=0.7, data=True),
-    "dark": Theme("dark", paper="#0f172a", panel="#1e293b", ink="#f1f5f9", soft="#cbd5e1",
-                  line="#475569", frame="#f8fafc", accent="#93c5fd", pad="#334155",
-                  pad_ink="#cbd5e1", later=0.7, data=True),
+                   line="#d1d5db", frame="#111827", accent="#1d4ed8", pad="#e6e9ee",
+                   pad_ink="#4b5563", later=0.72, data=True),
+    # base.css's dark variables
+    "dark": Theme("dark", paper="#111827", panel="#1f2937", ink="#e5e7eb", soft="#b6bfcc",
+                  line="#4b5563", frame="#e5e7eb", accent="#93c5fd", pad="#374151",
+                  pad_ink="#d1d5db", later=0.72, data=True),
     "print": Theme("print", paper="#ffffff", panel="#ffffff", ink="#000000", soft="#333333",
                    line="#000000", frame="#000000", accent="#000000", pad="#d9d9d9",
                    pad_ink="#000000", later=0.0, data=False),
@@ -95,10 +96,18 @@ class Scale:
         return _stops(NEG if value < 0 else POS, abs(value) / self.size)
 
     def dark(self, value: float) -> bool:
-        """True when text on this value's fill should be light (colors.js darkFill)."""
-        if self.gray:
-            return self._level(value) < 0.5
-        return self.size > 0 and abs(value) / self.size > 0.62
+        """True when text on this value's fill should be white rather than black
+        (colors.js darkFill): whichever contrasts more, at least 4.58:1 either way."""
+        return luminance(self.fill(value)) < 0.179
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _stops(stops: tuple[tuple[int, int, int], ...], t: float) -> str:

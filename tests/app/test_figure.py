@@ -436,3 +436,19 @@ def test_random_requests_of_every_view_draw_or_are_refused(client: TestClient) -
                 assert drawn.json()["detail"][0]["loc"][0] == "body"
             elif fmt == "tikz":
                 assert drawn.content.isascii() and b"U+" not in drawn.content, (view, body)
+
+
+def test_figure_themes_are_the_pages_palettes() -> None:
+    """The light and dark figures use base.css's own variables: paper, panel, ink."""
+    css = (STATIC / "css" / "base.css").read_text()
+
+    def block(selector: str) -> dict[str, str]:
+        body = css[css.index(selector + " {"):]
+        body = body[:body.index("}")]
+        return dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", body))
+
+    for name, selector in (("light", ":root"), ("dark", ':root[data-theme="dark"]')):
+        found, theme = block(selector), style.THEMES[name]
+        assert (theme.paper, theme.panel, theme.ink) == (found["bg"], found["paper"],
+                                                         found["ink"]), name
+        assert theme.soft == found["ink-soft"] and theme.line == found["line"], name

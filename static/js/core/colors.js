@@ -62,10 +62,20 @@ export function colour(value, maxAbs) {
   return value < 0 ? mix(NEG, t) : mix(POS, t);
 }
 
-/** True when text on colour(value) should be light. */
+/** WCAG relative luminance of an "rgb(r, g, b)" colour. */
+export function luminance(css) {
+  const [r, g, b] = css.match(/\d+/g).map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** True when text on colour(value) should be white rather than black: whichever
+ * contrasts more (the two are equal at luminance 0.179, where both are 4.58:1, so every
+ * fill gets text of at least 4.5:1). */
 export function darkFill(value, maxAbs) {
-  if (maxAbs && maxAbs.gray) return gray(value, maxAbs) < 0.5;
-  return maxAbs > 0 && Math.abs(value) / maxAbs > 0.62;
+  return luminance(colour(value, maxAbs)) < 0.179;
 }
 
 /** The same scale as a Plotly colorscale (for zmin, zmax as zRange gives). */

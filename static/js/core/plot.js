@@ -28,7 +28,10 @@ const BASE = 1;
 const shifted = (shapes) => shapes.map((s) => ({ ...s, x0: s.x0 + BASE, x1: s.x1 + BASE,
   y0: s.y0 + BASE, y1: s.y1 + BASE }));
 
-const FONT = { family: 'Inter, system-ui, sans-serif', size: 16, color: '#1d2433' };
+// The text colour follows the theme (the page's --ink, read when a plot is drawn).
+const FONT_BASE = { family: 'Inter, system-ui, sans-serif', size: 16 };
+const ink = () => getComputedStyle(document.body).getPropertyValue('--ink').trim() || '#1d2433';
+const fontNow = () => ({ ...FONT_BASE, color: ink() });
 
 /** Draw (or redraw) a heatmap of the 2-D array `z` on a scale (colors.js: ±s, or gray),
  * rows top to bottom. */
@@ -42,11 +45,11 @@ export async function heatmap(div, z, scale, { title = '', onHover = null, onCli
     // label false: no hover label (the caller shows the hovered value itself); hover events still fire
     ...(label ? { hovertemplate: 'row %{y}, column %{x} (counting from 1): %{z}<extra></extra>' }
       : { hoverinfo: 'none' }),
-    colorbar: { thickness: 14, outlinewidth: 0, tickfont: FONT },
+    colorbar: { thickness: 14, outlinewidth: 0, tickfont: fontNow() },
   };
   const layout = {
-    title: { text: title, font: { ...FONT, size: 18 } },
-    margin: { l: 44, r: 10, t: title ? 40 : 10, b: 30 }, font: FONT,
+    title: { text: title, font: { ...fontNow(), size: 18 } },
+    margin: { l: 44, r: 10, t: title ? 40 : 10, b: 30 }, font: fontNow(),
     xaxis: { constrain: 'domain', showgrid: false, zeroline: false, side: 'top' },
     yaxis: { autorange: 'reversed', scaleanchor: 'x', constrain: 'domain', showgrid: false,
       zeroline: false },
@@ -114,7 +117,7 @@ export async function bars(div, categories, series, { title = '', log = false } 
     offsetgroup: s.name, hovertemplate: `%{x}: %{y:,}<extra>${s.name}</extra>`,
   }));
   const layout = {
-    title: { text: title, font: { ...FONT, size: 18 } }, font: FONT, barmode: 'group',
+    title: { text: title, font: { ...fontNow(), size: 18 } }, font: fontNow(), barmode: 'group',
     margin: { l: 70, r: 70, t: title ? 40 : 10, b: 90 },
     xaxis: { type: 'category', tickangle: -60, automargin: true },
     yaxis: log ? { title: { text: series[0]?.name ?? '' }, type: 'log', exponentformat: 'power' }
