@@ -75,14 +75,23 @@ def gif(scenes: list[Scene], scale: float = 1.0, frame_ms: int = 800) -> bytes:
     """One frame per scene, looping; frames of another size are padded to the first's."""
     w = max(round(s.width * scale) for s in scenes)
     h = max(round(s.height * scale) for s in scenes)
-    fitted = []
-    for s in scenes:  # one RGB frame alive at a time; the GIF keeps a byte per pixel
+    def frame(s: Scene) -> Image.Image:
         f = image(s, scale)
         if f.size != (w, h):
             canvas = Image.new("RGB", (w, h), hex_rgb(s.paper))
             canvas.paste(f, (0, 0))
             f = canvas
-        fitted.append(f.convert("P", palette=Image.Palette.ADAPTIVE, colors=255))
+        return f
+
+    # The steps share their colours: one palette, from the first and the last frame
+    # (the output faded, then filled in), each frame mapped onto it. One RGB frame is
+    # alive at a time; the GIF keeps a byte per pixel.
+    both = Image.new("RGB", (w, 2 * h))
+    both.paste(frame(scenes[0]), (0, 0))
+    both.paste(frame(scenes[-1]), (0, h))
+    palette = both.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    del both
+    fitted = [frame(s).quantize(palette=palette, dither=Image.Dither.NONE) for s in scenes]
     out = io.BytesIO()
     # disposal 1 and no frame optimisation: every frame is whole, so a decoder (or a
     # test counting frames) sees each step as drawn

@@ -126,6 +126,10 @@ def test_stride_3_step_1_in_every_format(client: TestClient, tmp_path: Path) -> 
     first = gif.convert("RGB")
     diff = ImageStat.Stat(ImageChops.difference(first, png.convert("RGB"))).mean
     assert max(diff) < 2  # frame 1 of the gif is the png of step 1 (up to its palette)
+    gif.seek(3)
+    last = Image.open(io.BytesIO(figure(client, "conv2d", "png", step=3, scale=1).content))
+    diff = ImageStat.Stat(ImageChops.difference(gif.convert("RGB"), last.convert("RGB"))).mean
+    assert max(diff) < 2  # and the last frame the last step's
 
     tex = figure(client, "conv2d", "tikz").content.decode()
     assert tex.isascii() and "U+" not in tex
