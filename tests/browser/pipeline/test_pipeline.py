@@ -10,6 +10,7 @@ import io
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import numpy as np
@@ -402,3 +403,31 @@ def test_a_kernel_taps_gradient_sums_every_position(pipe: Page, server: str) -> 
     pipe.wait_for_function(
         "() => document.querySelector('[data-player=\"counter\"]').textContent.startsWith('Step')")
     expect(pipe.locator("[data-status]")).not_to_contain_text("fix")
+
+
+def test_a_late_page_of_another_gradient_never_overwrites_the_chosen_one(
+        pipe: Page, server: str) -> None:
+    """The input's gradient page answers after the kernel's was asked for (held back
+    here on purpose, as a busy server may): the panel keeps the kernel's formula."""
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        body = (route.request.post_data or "").replace(" ", "")
+        if '"of":"grad_input"' in body and '"trace"' in body:
+            held.append(route)  # answered below, once the kernel's page is in
+        else:
+            route.continue_()
+
+    pipe.goto(f"{server}/pipeline?p=deep-relu&back=1")
+    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    pipe.route("**/api/pipeline/backward", hold)
+    pipe.locator(f"{STRIP.format(0)} .pipe-strip-title").click()
+    pipe.locator('[data-pipe="of"]').select_option("grad_kernel")
+    formula = pipe.locator('[data-pipe="formula"]')
+    expect(formula).to_contain_text("∂L/∂w[1, 1, 1, 1] = Σ over the 961 positions")
+    assert held, "the input's gradient page was asked for first"
+    for route in held:
+        route.continue_()
+    pipe.wait_for_timeout(1500)  # the late page of ∂L/∂x has arrived by now
+    expect(formula).to_contain_text("∂L/∂w[1, 1, 1, 1]")
+    expect(pipe.locator('[data-pipe="where"]')).to_have_text("entry 1 of 9")
