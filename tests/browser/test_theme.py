@@ -137,6 +137,9 @@ def test_the_switch_overrides_the_system_and_is_remembered(browser: Browser,
         expect(switch).to_have_attribute("data-choice", "dark")
         assert page.evaluate(paper) == "#1f2937"
         assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        page.emulate_media(color_scheme="dark")  # a chosen theme ignores the system's
+        assert page.evaluate(paper) == "#1f2937"
+        page.emulate_media(color_scheme="light")
         page.goto(server + "/pool")  # another page, the same choice
         assert page.evaluate(paper) == "#1f2937"
         expect(page.locator("[data-theme-switch]")).to_have_attribute("aria-label",
@@ -144,6 +147,9 @@ def test_the_switch_overrides_the_system_and_is_remembered(browser: Browser,
         page.locator("[data-theme-switch]").press("Enter")  # the keyboard too: back to system
         expect(page.locator("[data-theme-switch]")).to_have_attribute("data-choice", "system")
         assert page.evaluate(paper) == "#ffffff"
+        page.emulate_media(color_scheme="dark")  # "system" follows the system's change
+        page.wait_for_function(f"() => ({paper})() === '#1f2937'")
+        page.emulate_media(color_scheme="light")
         page.goto(server + "/?embed=1&theme=dark")  # an embed's link picks the theme
         assert page.evaluate(paper) == "#1f2937"
     finally:

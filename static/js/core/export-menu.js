@@ -55,10 +55,7 @@ export function bindExport(opts) {
     q('scale').value = format() === 'gif' ? '1' : '2';
   });
   // A page in the dark theme exports dark by default; print stays a choice.
-  const dark = document.documentElement.dataset.theme === 'dark'
-    || (document.documentElement.dataset.theme !== 'light'
-      && window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches);
-  if (dark) q('theme').value = 'dark';
+  if (document.documentElement.dataset.theme === 'dark') q('theme').value = 'dark';
 
   const request = async () => {
     const body = opts.body();

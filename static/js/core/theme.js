@@ -1,7 +1,8 @@
-// The colour theme, set on <html data-theme> before the page paints (a classic script in
-// <head>, not a module, so it runs first): the system's choice unless the user picked
-// light or dark with the top bar's switch (kept in this browser), or an embed's link
-// says theme=dark or theme=light. base.css holds both palettes.
+// The colour theme, set on <html data-theme="light|dark"> before the page paints (a
+// classic script in <head>, not a module, so it runs first): the system's choice, and
+// following it when it changes, unless the user picked light or dark with the top bar's
+// switch (kept in this browser), or an embed's link says theme=dark or theme=light.
+// base.css holds both palettes.
 
 (() => {
   const KEY = 'convviz-theme';
@@ -9,11 +10,14 @@
   const root = document.documentElement;
   const fromLink = new URLSearchParams(window.location.search).get('theme');
   const stored = () => { try { return localStorage.getItem(KEY) || 'system'; } catch { return 'system'; } };
+  const system = window.matchMedia('(prefers-color-scheme: dark)');
+  let current = CHOICES.includes(fromLink) ? fromLink : stored();
   const apply = (choice) => {
-    if (choice === 'light' || choice === 'dark') root.dataset.theme = choice;
-    else delete root.dataset.theme;
+    current = choice;
+    root.dataset.theme = choice === 'system' ? (system.matches ? 'dark' : 'light') : choice;
   };
-  apply(CHOICES.includes(fromLink) ? fromLink : stored());
+  apply(current);
+  system.addEventListener('change', () => { if (current === 'system') apply('system'); });
 
   const label = (choice) => ({
     system: 'Theme: as the system', light: 'Theme: light', dark: 'Theme: dark',
