@@ -1,7 +1,8 @@
 """The code behind a view: a runnable PyTorch snippet and a NumPy one that reproduce the
 view's output for its request, with the tensors written out, each printing the result as
-JSON. The parameters come from the engine's own plan of the request (padding resolved to
-each side, named kernels expanded, true convolution's rotation written as a flip), so a
+JSON (the pipeline's are in app/code_pipeline.py, the network's in app/code_network.py).
+The parameters come from the engine's own plan of the request (padding resolved to each
+side, named kernels expanded, true convolution's rotation written as a flip), so a
 snippet computes exactly what the page shows.
 """
 
@@ -14,18 +15,14 @@ import orjson
 
 from app.schemas.conv import Conv2dRequest
 from app.schemas.matrix import BackwardRequest
-from app.schemas.pipeline import PipelineRequest
 from app.schemas.pool import Pool2dRequest
 from app.schemas.signal import Conv1dRequest
 from app.schemas.transposed import ConvTranspose2dRequest
 from app.schemas.volume import Conv3dRequest
 from app.serialize import lists
-from engine import pipeline as chain
-from engine.contrast import default_size
 from engine.conv import Conv2dPlan, plan_conv2d, plan_conv3d
 from engine.geometry import pool_axis
 from engine.params import as_matrix
-from engine.pipeline.plan import conv_kernel, plan_conv, plan_transposed, unpool_source, zeros
 from engine.primitives import as_pair
 from engine.signal import plan_conv1d
 from engine.transposed import plan_conv_transpose2d
@@ -296,120 +293,3 @@ def pool2d(r: Pool2dRequest) -> dict[str, str]:
     numpy += [f"            y[ch, i, j] = {reduce}", "print(json.dumps(y.tolist()))"]
     return {"pytorch": "\n".join(torch), "numpy": "\n".join(numpy)}
 
-
-_ACT = {"relu": "F.relu(y)", "sigmoid": "torch.sigmoid(y)", "tanh": "torch.tanh(y)",
-        "abs": "torch.abs(y)"}
-
-
-def _stage_line(stage: chain.Stage, index: int, shape: tuple[int, ...]) -> list[str]:
-    op, a = stage.op, stage.args
-    name = f"stage {index + 1}"
-    if op == "conv2d":
-        plan = plan_conv(stage, zeros(shape))
-        (top, bottom), (left, right) = plan.padding
-        given = conv_kernel(stage, shape[0])
-        lines = [f"w{index} = torch.tensor({_array(given)}, dtype=torch.float64)",
-                 f"b{index} = torch.tensor({_array(plan.bias)}, dtype=torch.float64)"]
-        kernel = f"w{index}.flip(-1, -2)" if a["flip_kernel"] else f"w{index}"
-        kernel = f"{kernel}.reshape({list(plan.kernel.shape)})"
-        return [*lines,
-                f"y = F.pad(y, ({left}, {right}, {top}, {bottom}), "
-                f"mode={TORCH_PAD[a['padding_mode']]!r})",
-                f"y = F.conv2d(y, {kernel}, b{index}, stride={list(a['stride'])}, "
-                f"dilation={list(a['dilation'])}, groups={a['groups']})  # {name}"]
-    if op == "conv_transpose2d":
-        tp = plan_transposed(stage, zeros(shape))
-        return [f"y = F.conv_transpose2d(y, torch.tensor({_array(tp.kernel)}, "
-                f"dtype=torch.float64), torch.tensor({_array(tp.bias)}, dtype=torch.float64), "
-                f"stride={list(a['stride'])}, padding={list(a['padding'])}, output_padding="
-                f"{list(a['output_padding'])}, groups={a['groups']}, dilation="
-                f"{list(a['dilation'])})  # {name}"]
-    if op in ("max_pool2d", "min_pool2d", "avg_pool2d"):
-        args = f"{list(a['kernel_size'])}, {list(a['stride'] or a['kernel_size'])}, " \
-               f"{list(a['padding'])}"
-        if op == "avg_pool2d":
-            return [f"y = F.avg_pool2d(y, {args}, ceil_mode={a['ceil_mode']}, "
-                    f"count_include_pad={a['count_include_pad']})  # {name}"]
-        sign = "-" if op == "min_pool2d" else ""
-        tail = "" if op == "min_pool2d" else ", return_indices=True"
-        call = (f"F.max_pool2d({sign}y, {args}, dilation={list(a['dilation'])}, "
-                f"ceil_mode={a['ceil_mode']}{tail})")
-        if op == "min_pool2d":
-            return [f"y = -{call}  # {name}: min pooling is −max(−y)"]
-        return [f"y, indices{index} = {call}  # {name}", f"sizes{index} = {list(shape[1:])}"]
-    if op == "max_unpool2d":
-        return [f"y = F.max_unpool2d(y, indices{{source}}, {list(a['kernel_size'])}, "
-                f"{list(a['stride'] or a['kernel_size'])}, {list(a['padding'])}, "
-                f"output_size=sizes{{source}})  # {name}"]
-    if op in _ACT:
-        return [f"y = {_ACT[op]}  # {name}"]
-    if op == "leaky_relu":
-        return [f"y = F.leaky_relu(y, {a['negative_slope']})  # {name}"]
-    if op == "elu":
-        return [f"y = F.elu(y, {a['alpha']})  # {name}"]
-    if op == "softplus":
-        return [f"y = F.softplus(y, {a['beta']}, {a['threshold']})  # {name}"]
-    if op == "batch_norm2d":
-        c = shape[0]
-
-        def vec(v: Any, default: float) -> str:
-            values = np.full(c, default) if v is None else np.broadcast_to(
-                np.asarray(v, dtype=np.float64).reshape(-1), (c,))
-            return f"torch.tensor({_array(values)}, dtype=torch.float64)"
-        return [f"y = F.batch_norm(y, {vec(a['running_mean'], 0.0)}, "
-                f"{vec(a['running_var'], 1.0)}, {vec(a['weight'], 1.0)}, "
-                f"{vec(a['bias'], 0.0)}, training={a['training']}, momentum={a['momentum']}, "
-                f"eps={a['eps']})  # {name}"]
-    if op == "local_response_norm":
-        return [f"y = F.local_response_norm(y, {a['size']}, {a['alpha']}, {a['beta']}, "
-                f"{a['k']})  # {name}"]
-    if op == "local_contrast_norm":
-        size = a["size"] or default_size(a["sigma"])
-        lines = [f"# {name}: deck 003's local contrast normalisation (no torch function)"]
-        if a["mode"] != "brightness":
-            total = "y.sum(1, keepdim=True)" if a["across"] == "sum" else "y.mean(1, keepdim=True)"
-            lines += [f"r = torch.arange({size}, dtype=torch.float64) - {(size - 1) / 2}",
-                      f"g = torch.exp(-r**2 / (2 * {a['sigma']}**2)); g = g / g.sum()",
-                      f"y = y - F.conv2d({total}, torch.outer(g, g)[None, None], "
-                      f"padding={size // 2})  # subtractive, eq. 15"]
-        if a["mode"] != "subtractive":
-            lines += [f"y = y / ({a['kappa']} + {a['lambda']} * (y * y).sum(1, keepdim=True))"
-                      f" ** {a['mu']}  # brightness, eq. 17"]
-        return lines
-    if op == "dropout":
-        if not a["training"]:
-            return [f"# {name}: dropout at inference is the identity"]
-        return [f"# {name}: convviz's seeded mask (F.dropout would draw its own)",
-                "import numpy as np",
-                f"keep = torch.tensor(np.random.default_rng({a['seed']}).random({list(shape)}) "
-                f">= {a['p']})",
-                f"y = torch.where(keep, y / (1 - {a['p']}), 0.0)" if a["p"] < 1
-                else "y = torch.zeros_like(y)"]
-    if op == "magnitude":
-        return [f"y = torch.linalg.vector_norm(y, dim=1, keepdim=True)  # {name}"]
-    if op == "flatten":
-        return [f"y = y.reshape(1, -1)  # {name}"]
-    if op == "linear":
-        w = np.asarray(a["weight"], dtype=np.float64)
-        b = np.zeros(w.shape[0]) if a["bias"] is None else np.asarray(a["bias"], dtype=np.float64)
-        return [f"y = F.linear(y, torch.tensor({_array(w)}, dtype=torch.float64), "
-                f"torch.tensor({_array(b)}, dtype=torch.float64))  # {name}"]
-    raise AssertionError(op)  # pragma: no cover
-
-
-def pipeline(r: PipelineRequest) -> dict[str, str]:
-    """The chain as torch.nn.functional calls, printing every stage's output."""
-    x = as_matrix(r.input, "input", ranks=(2, 3))
-    shape = chain.input_shape(x)
-    stages = chain.parse_stages(r.stages)
-    planned = chain.plan_pipeline(shape, stages)
-    lines = [*_head(True), f"y = torch.tensor({_array(x.reshape(shape))}, "
-             f"dtype=torch.float64)[None]  # (1, C, H, W)", "outputs = []"]
-    for p in planned:
-        body = _stage_line(p.stage, p.index, p.in_shape)
-        if p.stage.op == "max_unpool2d":
-            source = unpool_source(p.stage, planned[:p.index]).index
-            body = [b.replace("{source}", str(source)) for b in body]
-        lines += [*body, "outputs.append(y[0].tolist())"]
-    lines.append("print(json.dumps(outputs))")
-    return {"pytorch": "\n".join(lines)}

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from app import code, code_network
+from app import code, code_network, code_pipeline
 from app.jsonroute import JsonBodyRoute
 from app.limits import check_limit
 from app.schemas.code import CodeRequest
@@ -32,7 +32,7 @@ _VIEWS: dict[str, tuple[type[BaseModel], Any]] = {
     "conv2d/backward": (BackwardRequest, code.conv2d_backward),
     "conv_transpose2d": (ConvTranspose2dRequest, code.conv_transpose2d),
     "pool2d": (Pool2dRequest, code.pool2d),
-    "pipeline": (PipelineRequest, code.pipeline),
+    "pipeline": (PipelineRequest, code_pipeline.pipeline),
     "conv1d": (Conv1dRequest, code.conv1d),
     "conv3d": (Conv3dRequest, code.conv3d),
     "network": (NetworkRequest, code_network.network),
@@ -69,6 +69,8 @@ def _snippets(request: CodeRequest) -> dict[str, str]:
 async def code_endpoint(request: CodeRequest) -> Response:
     """For a view's request, a runnable PyTorch snippet (torch.nn.functional with the
     tensors written out) and a NumPy one (the same by loops over the output, as the view
-    steps through it; the pipeline has PyTorch only) that print the output as JSON."""
+    steps through it; the pipeline's, each operation as a function of such loops) that
+    print the output as JSON (the pipeline: every stage's; the network's stack is torch.nn
+    code only, printing its output shape and parameter count)."""
     snippets = await run_in_threadpool(_snippets, request)
     return json_response({"view": request.view, **snippets})

@@ -1,6 +1,6 @@
 """The Code panel in a real Chromium: the stride-3 example's PyTorch and NumPy snippets,
 copied out of the page and run, print the output the lab shows; every view that has a
-snippet shows one for its state."""
+snippet shows both for its state (the network's is torch.nn only)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.app.test_code import PIPELINE_PRESETS
 from tests.browser.conftest import wait_ready
 
 
@@ -44,6 +45,28 @@ def test_each_view_shows_its_code(page: Page, server: str, path: str, call: str)
         wait_ready(page)
     page.locator(".code-panel summary").click()
     expect(page.locator('[data-code="pytorch"]')).to_contain_text(call)
+    expect(page.locator('[data-code-head="numpy"]')).to_be_visible()
+    expect(page.locator('[data-code="numpy"]')).to_contain_text("print(json.dumps(")
+
+
+def test_the_pipelines_numpy_snippet_prints_every_stage(page: Page, server: str) -> None:
+    """The page's presets are tests/app/test_code.py's copy (which runs every one); the
+    first, as the page opens, copied out of its Code panel and run, prints every stage's
+    output as POST /api/pipeline answers it."""
+    page.goto(server + "/pipeline")
+    expect(page.locator(".pipe-strip")).to_have_count(4)
+    presets = page.evaluate("async () => (await import("
+                            "'/static/js/views/pipeline/presets.js')).PRESETS")
+    assert {p["name"]: {"source": p["source"], "size": p["size"], "stages": p["stages"]}
+            for p in presets} == PIPELINE_PRESETS
+    page.locator(".code-panel summary").click()
+    numpy = page.locator('[data-code="numpy"]')
+    expect(numpy).to_contain_text("def max_pool2d(")
+    printed = run(numpy.text_content() or "")
+    picture = httpx.get(server + "/api/images/camera", params={"size": 128}).json()["input"]
+    answer = httpx.post(server + "/api/pipeline", json={
+        "input": picture, "stages": PIPELINE_PRESETS["sobel-relu-pool"]["stages"]}).json()
+    assert printed == [stage["output"] for stage in answer["stages"]]
 
 
 def test_the_network_view_shows_its_stack_in_torch_nn(page: Page, server: str) -> None:
