@@ -161,10 +161,12 @@ def batch_norm2d(x: Array, *, training: bool, weight: Array | None, bias: Array 
         if count < 2:
             raise InputError("input", "training needs more than one value per channel "
                                       f"(N·H·W is {count}), as PyTorch does")
-        mean = x.mean(axis=(0, 2, 3))
-        var = x.var(axis=(0, 2, 3))
-        new_mean = (1 - momentum) * rm + momentum * mean
-        new_var = (1 - momentum) * rv + momentum * var * count / (count - 1)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below
+            mean = x.mean(axis=(0, 2, 3))
+            var = x.var(axis=(0, 2, 3))
+            new_mean = (1 - momentum) * rm + momentum * mean
+            new_var = (1 - momentum) * rv + momentum * var * count / (count - 1)
+        finite(var, "input", "the batch's variance overflows")
     else:
         mean, var, new_mean, new_var = rm, rv, rm, rv
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):

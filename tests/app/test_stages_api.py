@@ -39,6 +39,14 @@ def test_batch_norm_training_updates_the_running_statistics(client: TestClient) 
     assert bad["detail"][0]["loc"] == ["body", "weight"]
 
 
+def test_a_batch_variance_that_overflows_is_a_422_not_a_warning(client: TestClient) -> None:
+    # Schemathesis's two cases: the squares of the deviations overflow float64.
+    for big in (1.4687517699852415e154, 1.6089369515931116e154):
+        bad = post(client, "/api/batch_norm2d", 422, input=[[0, 0, big], [0, 0, 0]])
+        assert bad["detail"][0]["loc"] == ["body", "input"]
+        assert "variance overflows" in bad["detail"][0]["msg"]
+
+
 def test_linear_lrn_and_dropout(client: TestClient) -> None:
     body = post(client, "/api/linear", input=[[1, 2], [3, 4]],
                 weight=[[1, 0, 0, 1], [0, 1, 1, 0]], bias=[0.5, 0])
