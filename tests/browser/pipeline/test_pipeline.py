@@ -35,6 +35,16 @@ def pipe(page: Page, server: str) -> Iterator[Page]:
     yield page
     assert errors == [], errors
 
+# The gradients fill in one stage every 220 ms after the first Plotly plot of the page
+# (about 2 s of script on an idle machine): 4.5 s from load there, more on a busy CI.
+REVEAL_MS = 20_000
+
+
+def revealed(pipe: Page) -> None:
+    """Wait until every gradient map of the backward mode has filled in."""
+    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute(
+        "data-revealed", "all", timeout=REVEAL_MS)
+
 
 def open_preset(page: Page, server: str, name: str, stages: int) -> None:
     page.goto(f"{server}/pipeline?p={name}")
@@ -327,7 +337,7 @@ def test_the_backward_mode_fills_in_from_the_loss(pipe: Page, server: str) -> No
     expect(pipe.locator(".pipe-strip")).to_have_count(9)
     pipe.locator("body").click(position={"x": 2, "y": 2})
     pipe.keyboard.press("b")
-    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    revealed(pipe)
     grad, _ = deep_chain(pattern(server, 32), torch.sigmoid)
     info = pipe.locator(f"{STRIP.format(-1)} .pipe-strip-info")
     lo, hi = (js_number(v) for v in (grad.min().item(), grad.max().item()))
@@ -338,7 +348,7 @@ def test_the_backward_mode_fills_in_from_the_loss(pipe: Page, server: str) -> No
     assert len(rms) == 9 and all(a < b for a, b in zip(rms[0:8:2], rms[2:9:2]))
     sigmoid_drop = rms[-1] / rms[0]
     pipe.goto(f"{server}/pipeline?p=deep-relu&back=1")
-    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    revealed(pipe)
     relu = pipe.evaluate("() => document.querySelector('[data-pipe=\"gradplot\"]').data[0].y")
     assert sigmoid_drop > 50 * relu[-1] / relu[0]  # 0.25⁴ against ReLU's 1
     shot(pipe, "pipeline-backward")
@@ -346,7 +356,7 @@ def test_the_backward_mode_fills_in_from_the_loss(pipe: Page, server: str) -> No
 
 def test_a_cells_chain_rule_and_one_path(pipe: Page, server: str) -> None:
     pipe.goto(f"{server}/pipeline?p=deep-sigmoid&back=1")
-    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    revealed(pipe)
     grad, _ = deep_chain(pattern(server, 32), torch.sigmoid)
     picture = pipe.locator(f"{STRIP.format(-1)} .pipe-over")
     box = picture.bounding_box()
@@ -378,7 +388,7 @@ def test_a_cells_chain_rule_and_one_path(pipe: Page, server: str) -> None:
 
 def test_a_kernel_taps_gradient_sums_every_position(pipe: Page, server: str) -> None:
     pipe.goto(f"{server}/pipeline?p=deep-relu&back=1")
-    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    revealed(pipe)
     pipe.locator(f"{STRIP.format(0)} .pipe-strip-title").click()
     pipe.locator('[data-pipe="of"]').select_option("grad_kernel")
     formula = pipe.locator('[data-pipe="formula"]')
@@ -419,7 +429,7 @@ def test_a_late_page_of_another_gradient_never_overwrites_the_chosen_one(
             route.continue_()
 
     pipe.goto(f"{server}/pipeline?p=deep-relu&back=1")
-    expect(pipe.locator('[data-pipe="strips"]')).to_have_attribute("data-revealed", "all")
+    revealed(pipe)
     pipe.route("**/api/pipeline/backward", hold)
     pipe.locator(f"{STRIP.format(0)} .pipe-strip-title").click()
     pipe.locator('[data-pipe="of"]').select_option("grad_kernel")
