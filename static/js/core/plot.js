@@ -61,7 +61,9 @@ export async function heatmap(div, z, scale, { title = '', onHover = null, onCli
     div.dataset.bound = '1';
     const cell = (e) => [e.points[0].y - BASE, e.points[0].x - BASE];
     div.on('plotly_hover', (e) => div.hoverCb && div.hoverCb(...cell(e)));
-    div.on('plotly_unhover', () => div.hoverCb && div.hoverCb(null));
+    // A relayout (the outlines a hover draws) makes Plotly send unhover while the mouse
+    // is still on the plot: only a mouse that has left the plot ends the hover.
+    div.on('plotly_unhover', () => div.hoverCb && !div.matches(':hover') && div.hoverCb(null));
     div.on('plotly_click', (e) => div.clickCb && div.clickCb(...cell(e)));
   }
   div.hoverCb = onHover;
